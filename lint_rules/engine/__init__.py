@@ -1,0 +1,1 @@
+"""The engine: runs the rules over files, and owns configuration, suppression and fixes."""

@@ -1,0 +1,60 @@
+"""Suppression comments: ``# noqa: HYP010, HYP011`` and ``# hyperion-lint: ignore[HYP010]``.
+
+A suppression applies to findings that start on its line. ``# noqa`` with no codes
+suppresses every finding on the line, as in ruff and flake8. Codes of other tools
+(``# noqa: S311, HYP010``) are allowed beside ours and left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# ``# noqa``, ``# noqa: A1, B2``, ``#noqa:A1 B2`` (flake8 and ruff accept all of these).
+_NOQA = re.compile(
+    r"#\s*noqa(?P<sep>\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?",
+    re.IGNORECASE,
+)
+_IGNORE = re.compile(r"#\s*hyperion-lint\s*:\s*ignore\[(?P<codes>[^\]]*)\]")
+_CODE_SPLIT = re.compile(r"[\s,]+")
+
+ALL = "*"
+
+
+@dataclass
+class Suppression:
+    line: int
+    column: int  # 1-based column of the comment's ``#``
+    codes: frozenset[str]  # empty set with ``blanket`` means every code
+    blanket: bool = False
+    used: set[str] = field(default_factory=set)
+
+    def covers(self, code: str) -> bool:
+        return self.blanket or code in self.codes
+
+
+def parse_suppressions(source: str) -> dict[int, list[Suppression]]:
+    """Find suppression comments by line. Cheap when the file has none."""
+    if "noqa" not in source and "hyperion-lint" not in source:
+        return {}
+    found: dict[int, list[Suppression]] = {}
+    for number, text in enumerate(source.splitlines(), start=1):
+        if "#" not in text:
+            continue
+        for match in _NOQA.finditer(text):
+            codes = match.group("codes")
+            if codes:
+                parsed = frozenset(c.upper() for c in _CODE_SPLIT.split(codes.strip()) if c)
+                found.setdefault(number, []).append(
+                    Suppression(number, match.start() + 1, parsed)
+                )
+            else:
+                found.setdefault(number, []).append(
+                    Suppression(number, match.start() + 1, frozenset(), blanket=True)
+                )
+        for match in _IGNORE.finditer(text):
+            parsed = frozenset(
+                c.strip().upper() for c in _CODE_SPLIT.split(match.group("codes")) if c.strip()
+            )
+            found.setdefault(number, []).append(Suppression(number, match.start() + 1, parsed))
+    return found

@@ -1,0 +1,72 @@
+"""Plain data shared by every layer: positions, edits, fixes and findings.
+
+This module imports nothing from the rest of the package; everything else stands on it.
+Lines and columns are 1-based, as printed to the user (LibCST's 0-based columns are
+converted once, by the engine).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Position:
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in another file (or the same one) that a finding refers to."""
+
+    path: str
+    start: Position
+    end: Position
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the text between ``start`` (inclusive) and ``end`` (exclusive)."""
+
+    start: Position
+    end: Position
+    content: str
+
+
+class Applicability(str, enum.Enum):
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    title: str
+    applicability: Applicability
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    name: str
+    message: str
+    path: str
+    start: Position
+    end: Position
+    fix_title: str | None = None
+    fix: Fix | None = None
+    related: tuple[Location, ...] = field(default=())
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.start.line, self.start.column, self.code)
+
+
+# Codes the engine itself reports; they are not rules and cannot be disabled.
+META_CODE = "HYP999"
+SYNTAX_ERROR = "syntax-error"
+UNREADABLE_FILE = "unreadable-file"
+INTERNAL_ERROR = "internal-error"

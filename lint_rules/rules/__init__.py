@@ -1,0 +1,1 @@
+"""The rules, one per file (``hypNNN_<name>.py``), and the matchers they share."""

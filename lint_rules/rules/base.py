@@ -1,0 +1,240 @@
+"""The rule API: what a rule declares, how it reports, and its documentation cases.
+
+A rule is a class in its own file under ``lint_rules/rules/``. It declares a permanent
+code, a kebab-case name, a one-line message, the files it applies to, typed options,
+and VALID / INVALID cases that are both its documentation and its tests. It defines
+``visit_<Node>`` / ``leave_<Node>`` methods, like a LibCST visitor, and calls
+``self.report(node, ...)``. The engine runs every enabled rule in one traversal.
+
+Rules see the parsed module and its project-relative path; they know nothing of
+terminals, configuration files or the disk.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import PurePosixPath
+from typing import Any, ClassVar
+
+import libcst as cst
+
+from lint_rules.model import Applicability, Location
+
+__all__ = [
+    "Applicability",
+    "Context",
+    "Invalid",
+    "Option",
+    "Report",
+    "Rule",
+    "Valid",
+]
+
+CODE_RE = re.compile(r"^HYP\d{3}$")
+NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+DOC_SECTIONS = (
+    "What it does",
+    "Why is this bad?",
+    "Example",
+    "Use instead",
+    "Fix safety",
+    "Options",
+)
+
+# Python types an option may take, and how they are named in error messages.
+_OPTION_TYPES: dict[str, type | tuple[type, ...]] = {
+    "bool": bool,
+    "int": int,
+    "str": str,
+    "list[str]": list,
+}
+
+
+@dataclass(frozen=True)
+class Option:
+    """A typed, documented rule option, set under ``[tool.hyperion-lint.rules.HYPxxx]``."""
+
+    name: str
+    type: str  # one of _OPTION_TYPES
+    default: Any
+    help: str
+
+    def __post_init__(self) -> None:
+        if self.type not in _OPTION_TYPES:
+            raise TypeError(f"option {self.name}: unsupported type {self.type!r}")
+
+    def check(self, value: Any) -> str | None:
+        """Return a description of what is wrong with ``value``, or None when it fits."""
+        if self.type == "list[str]":
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                return None
+            return "a list of strings"
+        expected = _OPTION_TYPES[self.type]
+        if self.type == "int" and isinstance(value, bool):
+            return "an integer"
+        if isinstance(value, expected):
+            return None
+        return {"bool": "true or false", "int": "an integer", "str": "a string"}[self.type]
+
+
+def _dedent(code: str) -> str:
+    code = textwrap.dedent(code)
+    return code[1:] if code.startswith("\n") else code
+
+
+@dataclass(frozen=True)
+class Valid:
+    """Source that the rule must accept. ``path`` defaults to one the rule applies to."""
+
+    code: str
+    path: str | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+    # Extra files of the project (path -> source), for rules that look beyond one file.
+    files: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", _dedent(self.code))
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Source on which the rule reports exactly one finding, at ``line``:``column`` (1-based)."""
+
+    code: str
+    line: int
+    column: int
+    path: str | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+    files: Mapping[str, str] = field(default_factory=dict)
+    # When given, the finding's message must be exactly this.
+    message: str | None = None
+    # When given, applying the finding's fix must give exactly this source.
+    fixed: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", _dedent(self.code))
+        if self.fixed is not None:
+            object.__setattr__(self, "fixed", _dedent(self.fixed))
+
+
+@dataclass(slots=True)
+class Report:
+    """What a rule reported; the engine turns it into a positioned Finding."""
+
+    node: cst.CSTNode
+    message: str
+    fix_title: str | None
+    # The replacement for ``node`` (a RemovalSentinel removes it), or None.
+    replacement: cst.CSTNode | cst.RemovalSentinel | None = None
+    # Report the span from ``node`` up to the end of ``end_node`` instead of ``node`` alone.
+    end_node: cst.CSTNode | None = None
+    related: tuple[Location, ...] = ()
+
+
+class Context:
+    """What a rule may know about the file it checks: its path, text and syntax tree.
+
+    ``path`` is POSIX-style and relative to the project root, e.g.
+    ``app/modules/advert/endpoints_advert.py``.
+    """
+
+    def __init__(self, path: str, source: str, module: cst.Module) -> None:
+        self.path = path
+        self.source = source
+        self.module = module
+        # Maintained by the engine's walker: the nodes enclosing the one being visited,
+        # outermost first (the module itself is ancestors[0]).
+        self.ancestors: list[cst.CSTNode] = []
+
+    @cached_property
+    def file_name(self) -> str:
+        return PurePosixPath(self.path).name
+
+    @cached_property
+    def module_folder(self) -> str:
+        """The folder of the Hyperion module this file belongs to (``advert``)."""
+        return PurePosixPath(self.path).parent.name
+
+    @cached_property
+    def file_kind(self) -> str | None:
+        """``endpoints`` for ``endpoints_advert.py``; None when the name has no kind prefix."""
+        stem = PurePosixPath(self.path).stem
+        return stem.split("_", 1)[0] if "_" in stem else None
+
+    @cached_property
+    def is_core(self) -> bool:
+        """True for files of a core module (``app/core/<name>/...``)."""
+        parts = PurePosixPath(self.path).parts
+        return len(parts) >= 3 and parts[-3] == "core"
+
+    @property
+    def parent(self) -> cst.CSTNode | None:
+        return self.ancestors[-1] if self.ancestors else None
+
+
+class Rule:
+    """Base class of every rule. Subclasses set the class attributes below."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    # One line: what is wrong and what to write instead. ``str.format`` fields are filled
+    # from the keyword arguments given to ``report``.
+    message: ClassVar[str]
+    # What the fix (or the user) does, e.g. "Add `status_code=200`".
+    fix_title: ClassVar[str | None] = None
+    # None when the rule offers no automatic fix.
+    fix_safety: ClassVar[Applicability | None] = None
+    # Glob patterns on the file name; the rule runs only on matching files.
+    applies_to: ClassVar[tuple[str, ...]] = ("endpoints_*.py",)
+    # Opt-in rules are off unless their code is selected explicitly.
+    default_enabled: ClassVar[bool] = True
+    options: ClassVar[tuple[Option, ...]] = ()
+    VALID: ClassVar[Sequence[Valid]] = ()
+    INVALID: ClassVar[Sequence[Invalid]] = ()
+
+    def __init__(self, context: Context, options: Mapping[str, Any] | None = None) -> None:
+        self.context = context
+        given = dict(options or {})
+        self.settings: dict[str, Any] = {o.name: given.get(o.name, o.default) for o in self.options}
+        self.reports: list[Report] = []
+
+    # -- reporting -------------------------------------------------------------------
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str | None = None,
+        *,
+        replacement: cst.CSTNode | cst.RemovalSentinel | None = None,
+        end_node: cst.CSTNode | None = None,
+        related: Sequence[Location] = (),
+        **fields: Any,
+    ) -> None:
+        """Report ``node``. ``fields`` fill the class's message and fix title templates."""
+        text = message if message is not None else self.message.format(**fields)
+        title = self.fix_title.format(**fields) if self.fix_title else None
+        if replacement is not None and self.fix_safety is None:
+            raise TypeError(f"{self.code} offers a fix but declares no fix_safety")
+        self.reports.append(
+            Report(node, text, title, replacement, end_node, tuple(related))
+        )
+
+    # -- introspection used by the registry, the docs and the tests --------------------
+
+    @classmethod
+    def documentation(cls) -> str:
+        return textwrap.dedent(cls.__doc__ or "").strip()
+
+    @classmethod
+    def default_path(cls) -> str:
+        """A project path this rule applies to, for cases that do not give one."""
+        pattern = cls.applies_to[0]
+        name = pattern.replace("*", "demo")
+        kind = name.split("_", 1)[0]
+        if kind in {"endpoints", "cruds", "models", "schemas", "factory", "types", "utils"}:
+            return f"app/modules/demo/{name}"
+        return f"app/{name}"

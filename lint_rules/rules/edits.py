@@ -1,0 +1,56 @@
+"""Building the replacement nodes that fixes need, in the style of the code around them."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+
+def _separator(call: cst.Call) -> cst.Comma:
+    """The comma (and the whitespace after it) that separates this call's arguments."""
+    args = call.args
+    if len(args) >= 2 and isinstance(args[-2].comma, cst.Comma):
+        return args[-2].comma
+    if isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace):
+        return cst.Comma(whitespace_after=call.whitespace_before_args)
+    return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+
+
+def add_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
+    """Append ``name=value`` to ``call``, keeping its one-line or one-argument-a-line layout."""
+    new_arg = cst.Arg(
+        keyword=cst.Name(name),
+        value=value,
+        equal=cst.AssignEqual(
+            whitespace_before=cst.SimpleWhitespace(""),
+            whitespace_after=cst.SimpleWhitespace(""),
+        ),
+    )
+    args = list(call.args)
+    if not args:
+        return call.with_changes(args=[new_arg])
+    last = args[-1]
+    if any(a.star == "**" for a in args):
+        # Keyword arguments may not follow ``**kwargs`` in the call's own order: insert before it.
+        index = next(i for i, a in enumerate(args) if a.star == "**")
+        separator = args[index - 1].comma if index > 0 and isinstance(args[index - 1].comma, cst.Comma) else _separator(call)
+        args.insert(index, new_arg.with_changes(comma=separator))
+        return call.with_changes(args=args)
+    separator = _separator(call)
+    if isinstance(last.comma, cst.Comma):
+        # Trailing comma: the new argument takes over the last comma (and the line break
+        # before the closing parenthesis); the old last argument gets a plain separator.
+        args[-1] = last.with_changes(comma=separator)
+        args.append(new_arg.with_changes(comma=last.comma))
+    else:
+        args[-1] = last.with_changes(comma=separator, whitespace_after_arg=cst.SimpleWhitespace(""))
+        args.append(new_arg.with_changes(whitespace_after_arg=last.whitespace_after_arg))
+    return call.with_changes(args=args)
+
+
+def replace_keyword_value(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
+    """Set the value of the existing keyword argument ``name``."""
+    args = [
+        a.with_changes(value=value) if a.keyword is not None and a.keyword.value == name else a
+        for a in call.args
+    ]
+    return call.with_changes(args=args)

@@ -1,0 +1,47 @@
+"""Every rule's VALID and INVALID cases, run through the real engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from lint_rules.engine.fixes import apply_fixes
+from lint_rules.engine.linter import lint_source
+from lint_rules.engine.registry import all_rules
+from lint_rules.rules.base import Invalid, Rule, Valid
+
+RULES = all_rules()
+
+
+def _cases(kind: str):
+    for code, rule in RULES.items():
+        for index, case in enumerate(getattr(rule, kind)):
+            yield pytest.param(rule, case, id=f"{code}-{kind.lower()}-{index}")
+
+
+def _lint(rule: type[Rule], case: Valid | Invalid):
+    path = case.path or rule.default_path()
+    return lint_source(path, case.code, [(rule, dict(case.options))])
+
+
+@pytest.mark.parametrize(("rule", "case"), list(_cases("VALID")))
+def test_valid(rule: type[Rule], case: Valid) -> None:
+    result = _lint(rule, case)
+    assert [(f.code, f.start.line, f.start.column, f.message) for f in result.findings] == []
+
+
+@pytest.mark.parametrize(("rule", "case"), list(_cases("INVALID")))
+def test_invalid(rule: type[Rule], case: Invalid) -> None:
+    result = _lint(rule, case)
+    found = [(f.code, f.start.line, f.start.column) for f in result.findings]
+    assert found == [(rule.code, case.line, case.column)]
+    finding = result.findings[0]
+    assert finding.name == rule.name
+    if case.message is not None:
+        assert finding.message == case.message
+    if case.fixed is not None:
+        assert finding.fix is not None, "the case expects a fix but the finding has none"
+        fixed, applied = apply_fixes(case.code, [finding.fix])
+        assert applied == 1
+        assert fixed == case.fixed
+    elif rule.fix_safety is None:
+        assert finding.fix is None
