@@ -36,6 +36,8 @@ class FileResult:
     path: str
     findings: list[Finding] = field(default_factory=list)
     suppressed: int = 0
+    # The text that was linted, for reporters that show the offending line.
+    source: str | None = None
 
     @property
     def internal_errors(self) -> list[Finding]:

@@ -1,0 +1,44 @@
+"""Reading a file's text; a file that cannot be read becomes a HYP999 finding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lint_rules.model import META_CODE, UNREADABLE_FILE, Finding, Position
+
+BOM = "\ufeff"
+
+
+def unreadable(path: str, reason: str) -> Finding:
+    return Finding(
+        code=META_CODE,
+        name=UNREADABLE_FILE,
+        message=f"Cannot read this file: {reason}. No rule could check it.",
+        path=path,
+        start=Position(1, 1),
+        end=Position(1, 1),
+    )
+
+
+def decode(data: bytes, path: str) -> str | Finding:
+    """UTF-8 text without its byte-order mark, or the finding that says why not."""
+    if b"\0" in data:
+        return unreadable(path, "it is a binary file (it contains NUL bytes), not Python source")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        return unreadable(
+            path,
+            f"it is not valid UTF-8 (byte 0x{data[error.start]:02X} on line {line}); "
+            "save it as UTF-8",
+        )
+    return text[1:] if text.startswith(BOM) else text
+
+
+def read_source(path: Path, display: str) -> str | Finding:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return unreadable(display, error.strerror or type(error).__name__)
+    return decode(data, display)

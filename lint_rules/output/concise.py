@@ -1,0 +1,17 @@
+"""One line a finding: ``path:line:column: CODE [*] message``."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from lint_rules.output.report import Report
+
+
+def line_of(finding) -> str:  # type: ignore[no-untyped-def]
+    mark = " [*]" if finding.fix is not None else ""
+    return f"{finding.path}:{finding.start.line}:{finding.start.column}: {finding.code}{mark} {finding.message}"
+
+
+def render(report: Report, stream: TextIO, color: bool) -> None:
+    for finding in report.findings:
+        stream.write(line_of(finding) + "\n")
