@@ -6,6 +6,9 @@ buffer all rely on: nothing here reads the disk or the configuration.
 
 from __future__ import annotations
 
+import ast
+import re
+import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,10 +47,35 @@ class FileResult:
         return [f for f in self.findings if f.name == INTERNAL_ERROR]
 
 
-def syntax_error_finding(path: str, error: cst.ParserSyntaxError) -> Finding:
-    line = max(error.raw_line, 1)
-    column = error.raw_column + 1
-    detail = error.message.strip().splitlines()[0] if error.message.strip() else "invalid syntax"
+# Lines that Python 3.11's own parser rejects although they are valid 3.12+ code.
+_NEWER_SYNTAX = re.compile(r"^\s*(?:type\s+\w+.*=|(?:async\s+)?def\s+\w+\s*\[|class\s+\w+\s*\[)")
+
+
+def _compiler_error(source: str) -> tuple[int, int, str] | None:
+    """CPython's own diagnosis (it locates errors far better than LibCST's parser).
+
+    Only parsing is done (``ast.parse``): nothing of the file is compiled to bytecode or run.
+    """
+    try:
+        ast.parse(source)
+    except SyntaxError as error:
+        line = error.lineno or 1
+        text = source.splitlines()[line - 1] if 0 < line <= len(source.splitlines()) else ""
+        if sys.version_info < (3, 12) and _NEWER_SYNTAX.match(text):
+            return None  # 3.11 does not know this syntax: trust LibCST instead
+        return line, max(error.offset or 1, 1), error.msg
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return None
+
+
+def syntax_error_finding(path: str, source: str, error: cst.ParserSyntaxError) -> Finding:
+    diagnosis = _compiler_error(source)
+    if diagnosis is not None:
+        line, column, detail = diagnosis
+    else:
+        line, column = max(error.raw_line, 1), error.raw_column + 1
+        detail = error.message.strip().splitlines()[0] if error.message.strip() else "invalid syntax"
     return Finding(
         code=META_CODE,
         name=SYNTAX_ERROR,
@@ -190,7 +218,7 @@ def lint_source(path: str, source: str, rules: Sequence[RuleSetup]) -> FileResul
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
-        return FileResult(path, [syntax_error_finding(path, error)])
+        return FileResult(path, [syntax_error_finding(path, source, error)])
     except (RecursionError, MemoryError, ValueError) as error:
         return FileResult(
             path,

@@ -30,6 +30,7 @@ class _RecordingState(CodegenState):
     syntactic: dict[int, list[int]] = field(default_factory=dict)
     inclusive: dict[int, list[int]] = field(default_factory=dict)
     indents: dict[int, list[str]] = field(default_factory=dict)
+    hoisted_start: dict[int, int] = field(default_factory=dict)
     hoisted_end: dict[int, int] = field(default_factory=dict)
 
     def before_codegen(self, node: cst.CSTNode) -> None:
@@ -59,6 +60,9 @@ class _RecordingState(CodegenState):
         if key not in self.watched:
             yield
             return
+        if start_node is not None:
+            self.watched.add(id(start_node))
+            self.hoisted_start[key] = id(start_node)
         if end_node is not None:
             self.watched.add(id(end_node))
             self.hoisted_end[key] = id(end_node)
@@ -88,13 +92,18 @@ class NodeSpans:
         return Position(index + 1, offset - self._line_starts[index] + 1)
 
     def _syntactic_tokens(self, node: cst.CSTNode) -> tuple[int, int]:
-        key = id(node)
+        return self._tokens_of(id(node))
+
+    def _tokens_of(self, key: int) -> tuple[int, int]:
         state = self._state
-        span = state.syntactic.get(key) or state.inclusive[key]
-        start, end = span
+        start, end = state.syntactic.get(key) or state.inclusive[key]
+        # A range may start or end where a child's does (a def ends with its body's last line).
+        hoisted = state.hoisted_start.get(key)
+        if hoisted is not None:
+            start = self._tokens_of(hoisted)[0]
         hoisted = state.hoisted_end.get(key)
         if hoisted is not None:
-            end = (state.syntactic.get(hoisted) or state.inclusive[hoisted])[1]
+            end = self._tokens_of(hoisted)[1]
         return start, end
 
     def range(

@@ -1,0 +1,303 @@
+"""The command line, end to end: exact output, exit codes and documents."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from lint_rules.cli import main
+
+ENDPOINTS = "app/modules/demo/endpoints_demo.py"
+MISSING = """
+@module.router.get("/demo/items", response_model=list[int])
+async def read_items(): ...
+"""
+CLEAN = """
+@module.router.get("/demo/items", response_model=list[int], status_code=200)
+async def read_items(): ...
+"""
+MESSAGE_012 = (
+    "Route `read_items` does not say its success status code; add `status_code=` to the "
+    "decorator (200 for a read, 201 for a create, 204 when nothing is returned)"
+)
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def test_concise_output_and_exit_code(project) -> None:
+    project({ENDPOINTS: MISSING})
+    result = run("check", "--select", "HYP012", "--output-format", "concise")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{ENDPOINTS}:1:2: HYP012 [*] {MESSAGE_012}",
+        "Found 1 finding in 1 file (1 file checked). 1 marked [*] have an automatic fix.",
+    ]
+
+
+def test_full_output_shows_line_caret_and_help(project) -> None:
+    project({ENDPOINTS: MISSING})
+    result = run("check", "--select", "HYP012", "--no-color")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        ENDPOINTS,
+        f"  1:2  HYP012 [*] {MESSAGE_012}",
+        "    |",
+        '  1 | @module.router.get("/demo/items", response_model=list[int])',
+        "    |  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ HYP012",
+        "  = help: Add `status_code=200` (FastAPI's implicit default)",
+        "",
+        "Found 1 finding in 1 file (1 file checked). 1 marked [*] have an automatic fix.",
+    ]
+
+
+def test_clean_project_exits_zero(project) -> None:
+    project({ENDPOINTS: CLEAN})
+    result = run("check", "--select", "HYP012")
+    assert result.exit_code == 0
+    assert result.output == "All checks passed! (1 file checked)\n"
+
+
+def test_exit_zero_and_quiet(project) -> None:
+    project({ENDPOINTS: MISSING})
+    result = run("check", "--select", "HYP012", "--exit-zero", "--quiet", "--output-format", "concise")
+    assert result.exit_code == 0
+    assert result.output == f"{ENDPOINTS}:1:2: HYP012 [*] {MESSAGE_012}\n"
+
+
+def test_json_document_has_ruffs_schema(project) -> None:
+    root = project({ENDPOINTS: MISSING})
+    result = run("check", "--select", "HYP012", "--output-format", "json")
+    assert result.exit_code == 1
+    document = json.loads(result.output)
+    assert document == [
+        {
+            "cell": None,
+            "code": "HYP012",
+            "end_location": {"column": 60, "row": 1},
+            "filename": str(root / ENDPOINTS),
+            "fix": {
+                "applicability": "safe",
+                "edits": [
+                    {
+                        "content": 'module.router.get("/demo/items", response_model=list[int], status_code=200)',
+                        "end_location": {"column": 60, "row": 1},
+                        "location": {"column": 2, "row": 1},
+                    }
+                ],
+                "message": "Add `status_code=200` (FastAPI's implicit default)",
+            },
+            "location": {"column": 2, "row": 1},
+            "message": MESSAGE_012,
+            "name": "endpoint-missing-status-code",
+            "noqa_row": 1,
+            "related": [],
+            "url": "https://github.com/aeecleclair/hyperion-lint/blob/main/docs/rules.md#hyp012-endpoint-missing-status-code",
+        }
+    ]
+
+
+def test_stdin_filename_lints_the_buffer_as_that_file(project) -> None:
+    project({})
+    result = run(
+        "check", "--select", "HYP012", "--output-format", "concise", "--stdin-filename", ENDPOINTS,
+        input=MISSING.lstrip("\n"),
+    )
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == f"{ENDPOINTS}:1:2: HYP012 [*] {MESSAGE_012}"
+
+
+def test_stdin_for_a_file_no_rule_applies_to(project) -> None:
+    project({})
+    result = run("check", "--stdin-filename", "app/main.py", input="x = (\n")
+    assert result.exit_code == 0
+
+
+def test_statistics(project) -> None:
+    project({ENDPOINTS: MISSING + MISSING.replace("read_items", "read_more")})
+    result = run("check", "--select", "HYP012", "--statistics", "--quiet")
+    assert result.exit_code == 1
+    assert result.output == "2\tHYP012\t[*] endpoint-missing-status-code\n"
+
+
+def test_unknown_select_code_is_a_usage_error(project) -> None:
+    project({ENDPOINTS: CLEAN})
+    result = CliRunner().invoke(main, ["check", "--select", "HYP777"])
+    assert result.exit_code == 2
+    assert result.output.startswith(
+        "hyperion-lint: error: --select: unknown rule code or prefix 'HYP777'; valid codes: HYP"
+    )
+    assert len(result.output.splitlines()) == 1
+
+
+def test_missing_path_is_a_usage_error(project) -> None:
+    project({})
+    result = CliRunner().invoke(main, ["check", "no/such/dir"])
+    assert result.exit_code == 2
+    assert result.output == "hyperion-lint: error: path does not exist: no/such/dir\n"
+
+
+def test_config_errors_are_all_listed(project) -> None:
+    project(
+        {ENDPOINTS: CLEAN},
+        pyproject="""
+        [tool.hyperion-lint]
+        selct = ["HYP012"]
+        ignore = "HYP012"
+
+        [tool.hyperion-lint.rules.HYP012]
+        colour = "red"
+        """,
+    )
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert lines[0].startswith("hyperion-lint: error: [tool.hyperion-lint]: unknown key 'selct'; valid keys: select, extend-select, ignore")
+    assert lines[1] == "hyperion-lint: error: [tool.hyperion-lint] ignore: expected a list of strings, got str 'HYP012'"
+    assert lines[2] == "hyperion-lint: error: [tool.hyperion-lint.rules.HYP012]: unknown option 'colour'; valid options: none (this rule has no options)"
+    assert len(lines) == 3
+
+
+def test_invalid_toml_is_a_config_error(project) -> None:
+    root = project({ENDPOINTS: CLEAN}, pyproject=None)
+    (root / "pyproject.toml").write_text("[tool.hyperion-lint\nselect = 1\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"hyperion-lint: error: {root / 'pyproject.toml'} is not valid TOML: ")
+    assert len(result.output.splitlines()) == 1
+
+
+def test_config_file_selection_and_cli_override(project) -> None:
+    project(
+        {ENDPOINTS: MISSING},
+        pyproject="""
+        [tool.hyperion-lint]
+        ignore = ["HYP012"]
+        """,
+    )
+    # --select replaces the file's select, but the file's ignore still applies.
+    assert run("check", "--select", "HYP012").exit_code == 0
+    assert run("check", "--select", "HYP012", "--extend-select", "HYP012").exit_code == 0
+
+
+def test_explicit_config_file(project, tmp_path) -> None:
+    project({ENDPOINTS: MISSING}, pyproject="[tool.hyperion-lint]\nignore = ['HYP012']\n")
+    other = tmp_path / "strict.toml"
+    other.write_text('select = ["HYP012"]\n', encoding="utf-8")
+    result = run("check", "--config", str(other), "--output-format", "concise", "--quiet")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{ENDPOINTS}:1:2: HYP012")
+
+
+def test_per_file_ignores(project) -> None:
+    project(
+        {ENDPOINTS: MISSING, "app/modules/other/endpoints_other.py": MISSING},
+        pyproject="""
+        [tool.hyperion-lint]
+        select = ["HYP012"]
+        per-file-ignores = { "app/modules/demo/*" = ["HYP012"] }
+        """,
+    )
+    result = run("check", "--output-format", "concise", "--quiet")
+    assert result.output == f"app/modules/other/endpoints_other.py:1:2: HYP012 [*] {MESSAGE_012}\n"
+
+
+def test_exclude_and_gitignore(project) -> None:
+    root = project(
+        {
+            ENDPOINTS: MISSING,
+            "app/modules/old/endpoints_old.py": MISSING,
+            "generated/endpoints_gen.py": MISSING,
+        },
+        pyproject="""
+        [tool.hyperion-lint]
+        select = ["HYP012"]
+        extend-exclude = ["app/modules/old/"]
+        """,
+    )
+    (root / ".gitignore").write_text("generated/\n", encoding="utf-8")
+    result = run("check", "--output-format", "concise", "--quiet")
+    assert result.output == f"{ENDPOINTS}:1:2: HYP012 [*] {MESSAGE_012}\n"
+    # An excluded file named on the command line (as pre-commit does) stays excluded.
+    result = run("check", "app/modules/old/endpoints_old.py", "--quiet")
+    assert (result.exit_code, result.output) == (0, "")
+
+
+def test_noqa_and_ignore_comments_suppress(project) -> None:
+    source = (
+        '@module.router.get("/a")  # noqa: HYP012\nasync def a(): ...\n'
+        '@module.router.get("/b")  # hyperion-lint: ignore[HYP012]\nasync def b(): ...\n'
+        '@module.router.get("/c")  # noqa: E501, HYP012\nasync def c(): ...\n'
+        '@module.router.get("/d")  # noqa: HYP010\nasync def d(): ...\n'
+    )
+    project({ENDPOINTS: source}, pyproject="[tool.hyperion-lint]\nselect = ['HYP012']\n")
+    result = run("check", "--output-format", "concise", "--quiet")
+    assert result.output.splitlines() == [
+        f"{ENDPOINTS}:7:2: HYP012 [*] " + MESSAGE_012.replace("read_items", "d")
+    ]
+
+
+def test_syntax_error_is_a_finding(project) -> None:
+    project({ENDPOINTS: "@module.router.get('/x')\nasync def broken(:\n    pass\n"})
+    result = run("check", "--output-format", "concise", "--quiet")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{ENDPOINTS}:2:18: HYP999 Cannot parse this file: invalid syntax. "
+        "Fix the syntax; no rule could check it.\n"
+    )
+
+
+def test_non_utf8_and_binary_files_are_findings(project) -> None:
+    project(
+        {
+            ENDPOINTS: b"x = 1\n# caf\xe9\n",
+            "app/modules/bin/endpoints_bin.py": b"\x00\x01\x02",
+        }
+    )
+    result = run("check", "--output-format", "concise", "--quiet")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "app/modules/bin/endpoints_bin.py:1:1: HYP999 Cannot read this file: it is a binary file "
+        "(it contains NUL bytes), not Python source. No rule could check it.",
+        f"{ENDPOINTS}:1:1: HYP999 Cannot read this file: it is not valid UTF-8 (byte 0xE9 on line 2); "
+        "save it as UTF-8. No rule could check it.",
+    ]
+
+
+def test_bom_is_accepted(project) -> None:
+    project({ENDPOINTS: "\ufeff" + CLEAN.lstrip("\n")})
+    assert run("check", "--select", "HYP012").exit_code == 0
+
+
+def test_rule_command_prints_the_docs() -> None:
+    result = run("rule", "HYP012")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "# HYP012 endpoint-missing-status-code"
+    for section in ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Fix safety", "## Options"):
+        assert section in lines
+    assert run("rule", "endpoint-missing-status-code").output == result.output
+
+
+def test_rule_command_unknown_code() -> None:
+    result = CliRunner().invoke(main, ["rule", "HYP777"])
+    assert result.exit_code == 2
+    assert result.output == "hyperion-lint: error: unknown rule 'HYP777'; run `hyperion-lint rules` to list them\n"
+
+
+def test_rules_command_lists_every_rule() -> None:
+    from lint_rules.engine.registry import all_rules
+
+    result = run("rules")
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["code", "name", "default", "fix"]
+    assert [line.split()[0] for line in lines[1:]] == list(all_rules())
+    assert any(line.split()[:4] == ["HYP012", "endpoint-missing-status-code", "on", "safe"] for line in lines)
+
+
+def test_version() -> None:
+    from lint_rules import __version__
+
+    assert run("--version").output == f"hyperion-lint, version {__version__}\n"
