@@ -1,0 +1,270 @@
+import libcst as cst
+
+from lint_rules.rules.base import Invalid, Rule, Valid
+from lint_rules.rules.module_shapes import endpoints_shape, expected_declaration
+
+
+class ModuleDeclaredFirst(Rule):
+    """
+    ## What it does
+    Checks that an endpoints file declares its module (`module = Module(...)`, or
+    `core_module = CoreModule(...)` in `app/core`), and that the declaration, with the
+    `APIRouter()` it is given as `router=`, comes before the first route.
+
+    ## Why is this bad?
+    Hyperion's app loader imports every `endpoints_*.py` file and registers the variable
+    `module` (`core_module` for core modules). A file without one is skipped: its routes are
+    never served and its permissions never registered, with only a line in the error log.
+    A route decorator runs when the file is imported, so `@module.router.get(...)` above
+    `module = Module(...)` fails with a `NameError`; and the module declaration is what a
+    reader looks for first. A file with no route at all is fine as long as it declares its
+    module (visibility-only modules).
+
+    A missing declaration is reported on line 1; a late one on the declaration itself.
+
+    ## Example
+    ```python
+    @module.router.get("/demo/items", response_model=list[int], status_code=200)
+    async def read_items(): ...
+
+
+    module = Module(root="demo", tag="Demo", factory=None)
+    ```
+
+    ## Use instead
+    ```python
+    module = Module(root="demo", tag="Demo", factory=None)
+
+
+    @module.router.get("/demo/items", response_model=list[int], status_code=200)
+    async def read_items(): ...
+    ```
+
+    ## Fix safety
+    No automatic fix yet. Moving the declaration (and its router) above the first route is
+    only correct when every name its arguments read (root constant, permissions class,
+    topics, payment callback) is already defined there; move those too when they are not.
+
+    ## Options
+    None.
+    """
+
+    code = "HYP001"
+    name = "module-declared-first"
+    message = "`{target} = {kind}(...)` comes after the first route `{function}`; move it (and the APIRouter it is given) above the first route"
+    fix_title = "Move the module declaration above the first route"
+
+    VALID = [
+        Valid(
+            """
+            from app.types.module import Module
+
+            module = Module(root="demo", tag="Demo", factory=None)
+
+
+            @module.router.get("/demo/items", status_code=200)
+            async def read_items(): ...
+            """
+        ),
+        Valid(
+            """
+            router = APIRouter(tags=["Demo"])
+            core_module = CoreModule(root="demo", tag="Demo", router=router, factory=None)
+
+
+            @router.get(
+                "/demo/items",
+                status_code=200,
+            )
+            async def read_items(): ...
+            """,
+            path="app/core/demo/endpoints_demo.py",
+        ),
+        # Visibility-only module: no route at all.
+        Valid(
+            """
+            class DemoPermissions(ModulePermissions):
+                access_demo = "access_demo"
+
+
+            module = Module(root="demo", tag="Demo", factory=None, permissions=DemoPermissions)
+            """
+        ),
+        # A commented-out decorator above the declaration is not a route.
+        Valid(
+            """
+            # @module.router.get("/demo/old")
+            async def helper(): ...
+
+
+            module = Module(root="demo", tag="Demo", factory=None)
+            """
+        ),
+        # Root as a constant, permissions class and topics defined before the module.
+        Valid(
+            """
+            ROOT = "demo"
+
+
+            class ModulePermissions(ModulePermissions):
+                access_demo = "access_demo"
+
+
+            module = Module(root=ROOT, tag="Demo", factory=None, permissions=ModulePermissions)
+
+
+            @module.router.websocket("/demo/ws")
+            async def websocket_endpoint(websocket: WebSocket): ...
+            """
+        ),
+        # Plain helper functions before the declaration are fine; only routes count.
+        Valid(
+            """
+            def helper[T](x: T) -> T:
+                return x
+
+
+            type Ids = list[int]
+            module = Module(root="demo", tag="Demo", factory=None)
+
+
+            @module.router.api_route("/demo/items", methods=["GET", "HEAD"], status_code=200)
+            async def read_items(): ...
+            """
+        ),
+        # Root and permissions class imported from other files of the module.
+        Valid(
+            """
+            from app.modules.demo.permissions_demo import DemoPermissions
+            from app.modules.demo.types_demo import DEMO_ROOT
+
+            module = Module(root=DEMO_ROOT, tag="Demo", factory=None, permissions=DemoPermissions)
+
+
+            @module.router.get("/demo/items", status_code=200)
+            async def read_items(): ...
+            """
+        ),
+        # A declaration in a module-level block still binds `module`.
+        Valid(
+            """
+            try:
+                module = Module(root="demo", tag="Demo", factory=DemoFactory())
+            except ImportError:
+                module = Module(root="demo", tag="Demo", factory=None)
+
+
+            @module.router.get("/demo/items", status_code=200)
+            async def read_items(): ...
+            """
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            from app.types.module import Module
+
+
+            @module.router.get("/demo/items", status_code=200)
+            async def read_items(): ...
+
+
+            module = Module(root="demo", tag="Demo", factory=None)
+            """,
+            line=8,
+            column=1,
+            message="`module = Module(...)` comes after the first route `read_items`; move it (and the APIRouter it is given) above the first route",
+        ),
+        # The router is created early and the routes use it, but the declaration comes last.
+        Invalid(
+            """
+            router = APIRouter(tags=["Demo"])
+
+
+            @router.get("/demo/items", status_code=200)
+            async def read_items(): ...
+
+
+            core_module = CoreModule(root="demo", tag="Demo", router=router, factory=None)
+            """,
+            path="app/core/demo/endpoints_demo.py",
+            line=8,
+            column=1,
+        ),
+        # A late declaration inside a module-level block is reported at the assignment.
+        Invalid(
+            """
+            @module.router.get("/demo/items", status_code=200)
+            async def read_items(): ...
+
+
+            if True: module = Module(root="demo", tag="Demo", factory=None)
+            """,
+            line=5,
+            column=10,
+        ),
+        Invalid(
+            """
+            from fastapi import Depends
+
+
+            @module.router.get("/demo/items", status_code=200)
+            async def read_items(): ...
+            """,
+            line=1,
+            column=1,
+            message="This endpoints file declares no module, so the app loader skips it; add `module = Module(root=..., tag=..., factory=...)` after the imports, before every route",
+        ),
+        # No route and no declaration: the loader still imports the file and skips it.
+        Invalid(
+            """
+            class DemoPermissions(ModulePermissions):
+                access_demo = "access_demo"
+            """,
+            line=1,
+            column=1,
+        ),
+        Invalid(
+            """
+            router = APIRouter(tags=["Demo"])
+
+
+            @router.get("/demo/items", status_code=200)
+            async def read_items(): ...
+            """,
+            path="app/core/demo/endpoints_demo.py",
+            line=1,
+            column=1,
+            message="This endpoints file declares no core module, so the app loader skips it; add `core_module = CoreModule(root=..., tag=..., factory=...)` after the imports, before every route",
+        ),
+    ]
+
+    def visit_Module(self, node: cst.Module) -> None:
+        shape = endpoints_shape(node)
+        variable, kind = expected_declaration(self.context.is_core)
+        if not shape.declarations:
+            if variable in shape.names:
+                return  # bound some other way (a factory function, an import): trust it
+            what = "core module" if self.context.is_core else "module"
+            # Line 1, column 1; the range stops at the end of the first statement rather than
+            # covering the whole file.
+            self.report(
+                node,
+                end_node=node.body[0] if node.body else None,
+                message=(
+                    f"This endpoints file declares no {what}, so the app loader skips it; add "
+                    f"`{variable} = {kind}(root=..., tag=..., factory=...)` after the imports, "
+                    "before every route"
+                ),
+            )
+            return
+        if shape.first_route is None or shape.first_route_ordinal is None:
+            return
+        declaration = shape.declarations[0]
+        if shape.ordinal(declaration) > shape.first_route_ordinal:
+            self.report(
+                declaration.statement if not declaration.scope.nested else declaration.node,
+                target=declaration.targets[0] or "module",
+                kind=declaration.kind,
+                function=shape.first_route.name,
+            )

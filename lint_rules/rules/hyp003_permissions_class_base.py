@@ -1,0 +1,253 @@
+import libcst as cst
+
+from lint_rules.rules.base import Invalid, Rule, Valid
+from lint_rules.rules.module_shapes import Verdict, class_verdicts, endpoints_shape
+
+
+class PermissionsClassBase(Rule):
+    """
+    ## What it does
+    Checks that the class passed to the module as `permissions=`, and every class named
+    `*Permissions` in an endpoints or permissions file, subclasses `ModulePermissions`
+    (`app.core.permissions.type_permissions`).
+
+    The base is resolved through the file's imports and classes, the way Python resolves it
+    when the `class` statement runs, not by its name: `class ModulePermissions(ModulePermissions)`
+    after importing the base is correct (the documentation's own example), while a class whose
+    bases are only `StrEnum`, `Enum`, `str`, `object`, other library classes, or a local class
+    that is itself not a `ModulePermissions`, is reported. A base imported from another project
+    file cannot be judged from this file alone and is not reported; neither is a `permissions=`
+    class imported from another file.
+
+    ## Why is this bad?
+    `ModulePermissions` is the type `Module(permissions=...)` is declared to take: at start-up
+    the app lists the members of every module's permissions class and registers them as
+    permission names. A plain `StrEnum` happens to work today, but type checkers reject it
+    and any behaviour added to the base later silently skips it; a class with no enum base
+    has no members to list and stops the app at start-up.
+
+    ## Example
+    ```python
+    from enum import StrEnum
+
+
+    class DemoPermissions(StrEnum):
+        access_demo = "access_demo"
+    ```
+
+    ## Use instead
+    ```python
+    from app.core.permissions.type_permissions import ModulePermissions
+
+
+    class DemoPermissions(ModulePermissions):
+        access_demo = "access_demo"
+    ```
+
+    ## Fix safety
+    No automatic fix: the right base may need an import, and a class with a custom base may
+    be meant as something else than a permissions class.
+
+    ## Options
+    None.
+    """
+
+    code = "HYP003"
+    name = "permissions-class-base"
+    message = "Permissions class `{name}` {problem}, so it is not a `ModulePermissions`; write `class {name}(ModulePermissions):` with `from app.core.permissions.type_permissions import ModulePermissions`"
+    fix_title = "Subclass `ModulePermissions`"
+    applies_to = ("endpoints_*.py", "permissions_*.py")
+
+    VALID = [
+        Valid(
+            """
+            from app.core.permissions.type_permissions import ModulePermissions
+
+
+            class DemoPermissions(ModulePermissions):
+                access_demo = "access_demo"
+                manage_demo = "manage_demo"
+
+
+            module = Module(root="demo", tag="Demo", factory=None, permissions=DemoPermissions)
+            """
+        ),
+        # The documentation's example: the class shadows the imported base's name.
+        Valid(
+            """
+            from app.core.permissions.type_permissions import ModulePermissions
+
+
+            class ModulePermissions(ModulePermissions):
+                access_mymodule = "access_mymodule"
+
+
+            module = Module(root="mymodule", tag="MyModule", factory=None, permissions=ModulePermissions)
+            """
+        ),
+        # The permissions class lives in another file of the module and is imported.
+        Valid(
+            """
+            from app.modules.demo.permissions_demo import DemoPermissions
+
+            module = Module(root="demo", tag="Demo", factory=None, permissions=DemoPermissions)
+            """
+        ),
+        # A base imported from a project file cannot be judged here (the project index can).
+        Valid(
+            """
+            from app.modules.demo.types_demo import SharedPermissions
+
+
+            class DemoPermissions(SharedPermissions):
+                access_demo = "access_demo"
+            """
+        ),
+        # Module-qualified base, and a local intermediate base class.
+        Valid(
+            """
+            from app.core.permissions import type_permissions
+
+
+            class BaseDemo(type_permissions.ModulePermissions):
+                pass
+
+
+            class DemoPermissions(BaseDemo):
+                access_demo = "access_demo"
+            """
+        ),
+        # A permissions file of a module.
+        Valid(
+            """
+            from app.core.permissions.type_permissions import ModulePermissions
+
+
+            class DemoPermissions(ModulePermissions):
+                access_demo = "access_demo"
+            """,
+            path="app/modules/demo/permissions_demo.py",
+        ),
+        # A decorated class; a PEP 695 alias next to it.
+        Valid(
+            """
+            from enum import unique
+
+            from app.core.permissions.type_permissions import ModulePermissions
+
+            type Names = list[str]
+
+
+            @unique
+            class DemoPermissions(ModulePermissions):
+                access_demo = "access_demo"
+            """
+        ),
+        # Other classes of an endpoints file are not permissions classes.
+        Valid(
+            """
+            from enum import StrEnum
+
+
+            class DemoStatus(StrEnum):
+                open = "open"
+            """
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            from enum import StrEnum
+
+
+            class DemoPermissions(StrEnum):
+                access_demo = "access_demo"
+            """,
+            line=4,
+            column=1,
+            message="Permissions class `DemoPermissions` subclasses `StrEnum`, so it is not a `ModulePermissions`; write `class DemoPermissions(ModulePermissions):` with `from app.core.permissions.type_permissions import ModulePermissions`",
+        ),
+        Invalid(
+            """
+            class DemoPermissions:
+                access_demo = "access_demo"
+            """,
+            line=1,
+            column=1,
+            message="Permissions class `DemoPermissions` has no base class, so it is not a `ModulePermissions`; write `class DemoPermissions(ModulePermissions):` with `from app.core.permissions.type_permissions import ModulePermissions`",
+        ),
+        Invalid(
+            """
+            import enum
+
+
+            class DemoPermissions(str, enum.Enum):
+                access_demo = "access_demo"
+            """,
+            line=4,
+            column=1,
+        ),
+        # Passed as permissions= under another name.
+        Invalid(
+            """
+            from enum import StrEnum
+
+
+            @unique
+            class DemoRights(StrEnum):
+                access_demo = "access_demo"
+
+
+            module = Module(root="demo", tag="Demo", factory=None, permissions=DemoRights)
+            """,
+            line=5,
+            column=1,
+        ),
+        # A local base that is itself not a ModulePermissions.
+        Invalid(
+            """
+            from enum import StrEnum
+
+
+            class Rights(StrEnum):
+                pass
+
+
+            class DemoPermissions(Rights):
+                access_demo = "access_demo"
+            """,
+            line=8,
+            column=1,
+        ),
+        Invalid(
+            """
+            from pydantic import BaseModel
+
+
+            class DemoPermissions(BaseModel):
+                access_demo: str = "access_demo"
+            """,
+            path="app/modules/demo/permissions_demo.py",
+            line=4,
+            column=1,
+        ),
+    ]
+
+    def visit_Module(self, node: cst.Module) -> None:
+        verdicts = class_verdicts(node)
+        passed = {
+            name
+            for declaration in endpoints_shape(node).declarations
+            if (name := declaration.permissions_name()) is not None
+        }
+        for name, found in verdicts.items():
+            if found.verdict is not Verdict.NO:
+                continue
+            if not (name.endswith("Permissions") or name in passed):
+                continue
+            if found.bases:
+                bases = ", ".join(f"`{base}`" for base in found.bases)
+                problem = f"subclasses {bases}"
+            else:
+                problem = "has no base class"
+            self.report(found.classdef, name=name, problem=problem)
