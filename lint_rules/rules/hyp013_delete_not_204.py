@@ -1,0 +1,188 @@
+import libcst as cst
+
+from lint_rules.rules.base import Applicability, Invalid, Rule, Valid
+from lint_rules.rules.hyperion import local_router_names, routes_of
+from lint_rules.rules.route_shapes import explicit_status, status_expression
+
+
+class DeleteNot204(Rule):
+    """
+    ## What it does
+    Checks that a DELETE route answers `204 No Content`.
+
+    Only an explicit status code that can be read statically is judged (`200`,
+    `status.HTTP_200_OK`, `HTTPStatus.OK`); a route without `status_code=` is left to
+    HYP012. An `api_route(..., methods=[...])` listing DELETE is judged for it, and
+    reported once.
+
+    ## Why is this bad?
+    A successful delete has nothing to send back. Hyperion's endpoint guide uses 204 for
+    DELETE routes, so that the mobile app and the tests expect an empty answer everywhere.
+
+    ## Example
+    ```python
+    @module.router.delete("/advert/adverts/{advert_id}", status_code=200)
+    async def delete_advert(advert_id: str, db: AsyncSession = Depends(get_db)): ...
+    ```
+
+    ## Use instead
+    ```python
+    @module.router.delete(
+        "/advert/adverts/{advert_id}",
+        response_model=None,
+        status_code=204,
+    )
+    async def delete_advert(advert_id: str, db: AsyncSession = Depends(get_db)): ...
+    ```
+
+    ## Fix safety
+    The fix sets the code to 204, written like the old one (an int stays an int,
+    `status.HTTP_200_OK` becomes `status.HTTP_204_NO_CONTENT`). Clients that read the
+    old code or a body break, and a route that still returns a body or declares a
+    `response_model=` must be changed too (FastAPI refuses a 204 with a response model),
+    so the fix is unsafe.
+
+    ## Options
+    None.
+    """
+
+    code = "HYP013"
+    name = "delete-not-204"
+    message = "DELETE route `{function}` answers {status}; a successful delete returns no body, so use `status_code=204` (with `response_model=None`)"
+    fix_title = "Set `status_code` to 204"
+    fix_safety = Applicability.UNSAFE
+
+    VALID = [
+        Valid(
+            """
+            @module.router.delete("/demo/items/{item_id}", response_model=None, status_code=204)
+            async def delete_item(item_id: str, db: AsyncSession = Depends(get_db)) -> None: ...
+            """
+        ),
+        Valid(
+            """
+            from http import HTTPStatus
+
+            @module.router.delete(
+                "/demo/items/{item_id}",
+                response_model=None,
+                status_code=HTTPStatus.NO_CONTENT,
+            )
+            async def delete_item(item_id: str, db: Annotated[AsyncSession, Depends(get_db)]): ...
+
+
+            @module.router.delete(
+                "/demo/others/{other_id}",
+                response_model=None,
+                status_code=status.HTTP_204_NO_CONTENT,
+            )
+            async def delete_other(other_id: str, db: Database): ...
+            """
+        ),
+        Valid(
+            """
+            @module.router.delete("/demo/items/{item_id}")
+            async def delete_item(item_id: str): ...
+
+
+            @module.router.delete("/demo/others/{other_id}", status_code=DELETE_CODE)
+            async def delete_other(other_id: str): ...
+            """
+        ),
+        Valid(
+            """
+            router = APIRouter()
+            core_module = CoreModule(root="demo", tag="Demo", router=router, factory=None)
+
+
+            @router.api_route("/demo/items", methods=["GET", "HEAD"], status_code=200)
+            async def read_items(): ...
+
+
+            @router.websocket("/demo/ws")
+            async def websocket_endpoint(websocket: WebSocket): ...
+
+
+            # @router.delete("/demo/items", status_code=200)
+            async def not_a_route(): ...
+            """,
+            path="app/core/demo/endpoints_demo.py",
+        ),
+        Valid(
+            """
+            @module.router.delete("/demo/items/{item_id}", response_model=None, status_code=204)
+            async def delete_item[T](item_id: T) -> None: ...
+            """
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            @module.router.delete("/demo/items/{item_id}", status_code=200)
+            async def delete_item(item_id: str): ...
+            """,
+            line=1,
+            column=60,
+            message="DELETE route `delete_item` answers 200; a successful delete returns no body, so use `status_code=204` (with `response_model=None`)",
+            fixed="""
+            @module.router.delete("/demo/items/{item_id}", status_code=204)
+            async def delete_item(item_id: str): ...
+            """,
+        ),
+        Invalid(
+            """
+            router = APIRouter()
+
+
+            @router.delete(
+                "/demo/items/{item_id}",
+                response_model=schemas_demo.Item,
+                status_code=status.HTTP_200_OK,
+            )
+            async def delete_item(item_id: str): ...
+            """,
+            line=7,
+            column=17,
+            fixed="""
+            router = APIRouter()
+
+
+            @router.delete(
+                "/demo/items/{item_id}",
+                response_model=schemas_demo.Item,
+                status_code=status.HTTP_204_NO_CONTENT,
+            )
+            async def delete_item(item_id: str): ...
+            """,
+        ),
+        Invalid(
+            """
+            @module.router.api_route("/demo/items", methods=["DELETE", "POST"], status_code=HTTPStatus.OK)
+            async def clear_items(): ...
+            """,
+            line=1,
+            column=81,
+            fixed="""
+            @module.router.api_route("/demo/items", methods=["DELETE", "POST"], status_code=HTTPStatus.NO_CONTENT)
+            async def clear_items(): ...
+            """,
+        ),
+    ]
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.router_names = local_router_names(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        for route in routes_of(node, self.router_names):
+            if "delete" not in route.methods:
+                continue
+            explicit = explicit_status(route)
+            if explicit is None or explicit[1] == 204:
+                continue
+            arg, code = explicit
+            self.report(
+                arg.value,
+                function=route.name,
+                status=code,
+                replacement=status_expression(arg.value, 204),
+            )

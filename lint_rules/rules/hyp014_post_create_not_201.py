@@ -1,0 +1,192 @@
+import libcst as cst
+
+from lint_rules.rules.base import Applicability, Invalid, Rule, Valid
+from lint_rules.rules.hyperion import local_router_names, routes_of
+from lint_rules.rules.route_shapes import explicit_status, status_expression
+
+
+class PostCreateNot201(Rule):
+    """
+    ## What it does
+    Checks that a POST route that creates something answers `201 Created`. A route
+    creates when its function is named `create_*`, Hyperion's naming for creation
+    endpoints.
+
+    Only an explicit status code that can be read statically is judged; a route without
+    `status_code=` is left to HYP012. An `api_route(..., methods=[...])` listing POST is
+    judged for it, and reported once. POST routes that do something else (`lock_delivery`,
+    `get_payment_url`) may answer 200 or 204 and are not checked.
+
+    ## Why is this bad?
+    201 tells the client that a new resource exists and that the body is that resource.
+    Hyperion's endpoint guide uses 201 for the POST routes that create, and the mobile
+    app relies on it.
+
+    ## Example
+    ```python
+    @module.router.post("/advert/adverts", response_model=schemas_advert.AdvertComplete, status_code=200)
+    async def create_advert(advert: schemas_advert.AdvertBase, db: AsyncSession = Depends(get_db)): ...
+    ```
+
+    ## Use instead
+    ```python
+    @module.router.post("/advert/adverts", response_model=schemas_advert.AdvertComplete, status_code=201)
+    async def create_advert(advert: schemas_advert.AdvertBase, db: AsyncSession = Depends(get_db)): ...
+    ```
+
+    ## Fix safety
+    The fix sets the code to 201, written like the old one (an int stays an int,
+    `status.HTTP_200_OK` becomes `status.HTTP_201_CREATED`). Clients and tests that check
+    the old code break, and a route answering 204 must also start returning the created
+    object, so the fix is unsafe.
+
+    ## Options
+    None.
+    """
+
+    code = "HYP014"
+    name = "post-create-not-201"
+    message = "POST route `{function}` creates a resource but answers {status}; a create answers 201 Created with the new object, so use `status_code=201`"
+    fix_title = "Set `status_code` to 201"
+    fix_safety = Applicability.UNSAFE
+
+    VALID = [
+        Valid(
+            """
+            @module.router.post("/demo/items", response_model=schemas_demo.Item, status_code=201)
+            async def create_item(item: schemas_demo.ItemBase, db: AsyncSession = Depends(get_db)): ...
+            """
+        ),
+        Valid(
+            """
+            from http import HTTPStatus
+
+            @module.router.post(
+                "/demo/items",
+                response_model=schemas_demo.Item,
+                status_code=HTTPStatus.CREATED,
+            )
+            async def create_item(db: Annotated[AsyncSession, Depends(get_db)]): ...
+
+
+            @module.router.post(
+                "/demo/others",
+                response_model=schemas_demo.Other,
+                status_code=status.HTTP_201_CREATED,
+            )
+            async def create_other(db: Database): ...
+            """
+        ),
+        Valid(
+            """
+            @module.router.post("/demo/items/{item_id}/lock", response_model=None, status_code=204)
+            async def lock_item(item_id: str): ...
+
+
+            @module.router.post("/demo/pay", response_model=schemas_demo.PaymentUrl, status_code=200)
+            async def get_payment_url(): ...
+
+
+            @module.router.post("/demo/items")
+            async def create_item(): ...
+            """
+        ),
+        Valid(
+            """
+            router = APIRouter()
+            core_module = CoreModule(root="demo", tag="Demo", router=router, factory=None)
+
+
+            @router.api_route("/demo/items", methods=["GET", "HEAD"], status_code=200)
+            async def create_items_report(): ...
+
+
+            @router.websocket("/demo/ws")
+            async def create_socket(websocket: WebSocket): ...
+
+
+            # @router.post("/demo/items", status_code=200)
+            async def create_nothing(): ...
+            """,
+            path="app/core/demo/endpoints_demo.py",
+        ),
+        Valid(
+            """
+            @module.router.put("/demo/items/{item_id}", response_model=None, status_code=204)
+            async def create_or_replace_item[T](item_id: T) -> None: ...
+            """
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            @module.router.post("/demo/items", response_model=schemas_demo.Item, status_code=200)
+            async def create_item(item: schemas_demo.ItemBase): ...
+            """,
+            line=1,
+            column=82,
+            message="POST route `create_item` creates a resource but answers 200; a create answers 201 Created with the new object, so use `status_code=201`",
+            fixed="""
+            @module.router.post("/demo/items", response_model=schemas_demo.Item, status_code=201)
+            async def create_item(item: schemas_demo.ItemBase): ...
+            """,
+        ),
+        Invalid(
+            """
+            router = APIRouter()
+
+
+            @router.post(
+                "/demo/items",
+                status_code=status.HTTP_204_NO_CONTENT,
+                response_model=None,
+            )
+            async def create_item(): ...
+            """,
+            line=6,
+            column=17,
+            fixed="""
+            router = APIRouter()
+
+
+            @router.post(
+                "/demo/items",
+                status_code=status.HTTP_201_CREATED,
+                response_model=None,
+            )
+            async def create_item(): ...
+            """,
+        ),
+        Invalid(
+            """
+            @module.router.api_route("/demo/items", methods=["POST", "PUT"], status_code=HTTPStatus.OK)
+            async def create_items(): ...
+            """,
+            line=1,
+            column=78,
+            fixed="""
+            @module.router.api_route("/demo/items", methods=["POST", "PUT"], status_code=HTTPStatus.CREATED)
+            async def create_items(): ...
+            """,
+        ),
+    ]
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.router_names = local_router_names(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if not node.name.value.startswith("create_"):
+            return
+        for route in routes_of(node, self.router_names):
+            if "post" not in route.methods:
+                continue
+            explicit = explicit_status(route)
+            if explicit is None or explicit[1] == 201:
+                continue
+            arg, code = explicit
+            self.report(
+                arg.value,
+                function=route.name,
+                status=code,
+                replacement=status_expression(arg.value, 201),
+            )
