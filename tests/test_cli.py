@@ -301,3 +301,60 @@ def test_version() -> None:
     from lint_rules import __version__
 
     assert run("--version").output == f"hyperion-lint, version {__version__}\n"
+
+
+SESSION_ROUTE = """
+@module.router.get("/demo/items", summary="Items", response_model=list[int], status_code=200)
+async def read_items(db: AsyncSession = Depends(get_session)):
+    \"\"\"Items.\"\"\"
+"""
+
+
+def test_rule_options_from_the_config_reach_the_rule(project) -> None:
+    project({ENDPOINTS: SESSION_ROUTE}, pyproject="[tool.hyperion-lint]\nselect = ['HYP020']\n")
+    result = run("check", "--output-format", "concise", "--quiet")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{ENDPOINTS}:2:22: HYP020 ")
+
+    project(
+        {},
+        pyproject="""
+        [tool.hyperion-lint]
+        select = ["HYP020"]
+
+        [tool.hyperion-lint.rules.HYP020]
+        db-dependencies = ["get_db", "get_session"]
+        """,
+    )
+    assert run("check", "--quiet").exit_code == 0
+
+
+def test_rule_option_of_the_wrong_type(project) -> None:
+    project(
+        {ENDPOINTS: SESSION_ROUTE},
+        pyproject="""
+        [tool.hyperion-lint.rules.HYP020]
+        db-dependencies = "get_session"
+        """,
+    )
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 2
+    assert result.output == (
+        "hyperion-lint: error: [tool.hyperion-lint.rules.HYP020] db-dependencies: "
+        "expected a list of strings, got 'get_session'\n"
+    )
+
+
+def test_opt_in_rules_need_their_full_code() -> None:
+    from lint_rules.engine.config import Config
+    from lint_rules.engine.registry import all_rules
+
+    opt_in = [c for c, r in all_rules().items() if not r.default_enabled]
+    default = {c for c, r in all_rules().items() if r.default_enabled}
+    config = Config(root=__import__("pathlib").Path("."))
+    assert config.enabled_codes() == default
+    assert config.merged(select=["ALL"]).enabled_codes() == default
+    assert config.merged(select=["HYP0"]).enabled_codes() == {c for c in default if c.startswith("HYP0")}
+    for code in opt_in:
+        assert code in config.merged(extend_select=[code]).enabled_codes()
+    assert config.merged(ignore=["HYP01"]).enabled_codes() == {c for c in default if not c.startswith("HYP01")}
