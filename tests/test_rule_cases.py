@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
 from lint_rules.engine.fixes import apply_fixes
-from lint_rules.engine.linter import lint_source
+from lint_rules.engine.linter import analyze, lint_source
 from lint_rules.engine.registry import all_rules
 from lint_rules.rules.base import Invalid, Rule, Valid
+from lint_rules.rules.facts import ProjectIndex
 
 RULES = all_rules()
 
@@ -18,9 +21,20 @@ def _cases(kind: str):
             yield pytest.param(rule, case, id=f"{code}-{kind.lower()}-{index}")
 
 
+def project_of(files: dict[str, str]) -> ProjectIndex:
+    """The index of a small project given as path -> source."""
+    facts = {}
+    for path, source in files.items():
+        analysis = analyze(path, textwrap.dedent(source).lstrip("\n"), [], extract=True)
+        assert analysis.facts is not None, f"{path} does not parse"
+        facts[path] = analysis.facts
+    return ProjectIndex(facts)
+
+
 def _lint(rule: type[Rule], case: Valid | Invalid):
     path = case.path or rule.default_path()
-    return lint_source(path, case.code, [(rule, dict(case.options))])
+    project = project_of(dict(case.files)) if rule.needs_project else None
+    return lint_source(path, case.code, [(rule, dict(case.options))], project)
 
 
 @pytest.mark.parametrize(("rule", "case"), list(_cases("VALID")))

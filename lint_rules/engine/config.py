@@ -59,6 +59,8 @@ class Config:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     extend_exclude: tuple[str, ...] = ()
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # The folder that holds Hyperion's ``app/``, when it cannot be found from the files.
+    project_root: Path | None = None
 
     def merged(
         self,
@@ -185,6 +187,7 @@ _KEYS = {
     "exclude": "list of gitignore-style patterns",
     "extend-exclude": "list of gitignore-style patterns",
     "rules": "table of per-rule option tables, e.g. [tool.hyperion-lint.rules.HYP020]",
+    "root": "path of the folder that holds Hyperion's app/ (default: found from the files)",
 }
 
 
@@ -215,6 +218,13 @@ def parse_table(table: Mapping[str, Any], *, root: Path, source: Path | None) ->
         _string_list(table["exclude"], f"{where} exclude", errors) if "exclude" in table else DEFAULT_EXCLUDE
     )
     extend_exclude = _string_list(table.get("extend-exclude", []), f"{where} extend-exclude", errors)
+
+    project_root = None
+    if "root" in table:
+        if isinstance(table["root"], str):
+            project_root = (root / table["root"]).resolve()
+        else:
+            errors.append(f"{where} root: expected a path as a string, got {table['root']!r}")
 
     per_file: dict[str, tuple[str, ...]] = {}
     raw_pfi = table.get("per-file-ignores", {})
@@ -266,4 +276,5 @@ def parse_table(table: Mapping[str, Any], *, root: Path, source: Path | None) ->
         exclude=exclude,
         extend_exclude=extend_exclude,
         rule_options=options,
+        project_root=project_root,
     )

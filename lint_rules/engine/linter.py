@@ -23,13 +23,15 @@ from lint_rules.model import (
     INTERNAL_ERROR,
     META_CODE,
     SYNTAX_ERROR,
-    Applicability,
     Edit,
     Finding,
     Fix,
+    Location,
     Position,
 )
 from lint_rules.rules.base import Context, Report, Rule
+from lint_rules.rules.extract import FactsCollector
+from lint_rules.rules.facts import FileFacts, ProjectIndex
 
 RuleSetup = tuple[type[Rule], Mapping[str, Any]]
 
@@ -137,16 +139,20 @@ def _internal_error(path: str, guard: _Guard, spans: NodeSpans | None) -> Findin
     )
 
 
-def _finding(rule: type[Rule], path: str, report: Report, spans: NodeSpans) -> Finding:
-    start, end = spans.range(report.node, report.end_node)
+def _finding(rule: type[Rule], path: str, report: Report, spans: NodeSpans | None) -> Finding:
     fix = None
-    if report.replacement is not None and rule.fix_safety is not None:
-        edit_start, edit_end, content = spans.replacement(report.node, report.replacement)
-        fix = Fix(
-            title=report.fix_title or "Apply the fix",
-            applicability=rule.fix_safety,
-            edits=(Edit(edit_start, edit_end, content),),
-        )
+    if report.location is not None:
+        start, end = report.location.start, report.location.end
+    else:
+        assert spans is not None and report.node is not None
+        start, end = spans.range(report.node, report.end_node)
+        if report.replacement is not None and rule.fix_safety is not None:
+            edit_start, edit_end, content = spans.replacement(report.node, report.replacement)
+            fix = Fix(
+                title=report.fix_title or "Apply the fix",
+                applicability=rule.fix_safety,
+                edits=(Edit(edit_start, edit_end, content),),
+            )
     return Finding(
         code=rule.code,
         name=rule.name,
@@ -160,36 +166,81 @@ def _finding(rule: type[Rule], path: str, report: Report, spans: NodeSpans) -> F
     )
 
 
-def lint_module(
-    path: str, source: str, module: cst.Module, rules: Sequence[RuleSetup]
-) -> FileResult:
-    """Run ``rules`` over an already parsed module, in one traversal."""
-    context = Context(path, source, module)
-    guards: list[_Guard] = []
-    for rule_class, options in rules:
-        guards.append(_Guard(rule_class(context, options), context))
-    dispatch = build_dispatch(h for g in guards for h in g.handlers())
-    walk(module, dispatch, context.ancestors)
+@dataclass
+class Analysis:
+    """A file after its one traversal: visitor findings, and its facts when asked for.
 
-    watched: list[cst.CSTNode] = []
+    Project-wide checks (:func:`finish`) run later, once the facts of every file of
+    the project are known; nothing here keeps the syntax tree alive.
+    """
+
+    path: str
+    source: str
+    guards: list[_Guard] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    facts: FileFacts | None = None
+
+
+def analyze_module(
+    path: str, source: str, module: cst.Module, rules: Sequence[RuleSetup], *, extract: bool
+) -> Analysis:
+    """Run the visitor rules over a parsed module in one traversal; extract its facts."""
+    context = Context(path, source, module)
+    guards = [_Guard(rule_class(context, options), context) for rule_class, options in rules]
+    draft = FactsCollector(path) if extract else None
+    handlers = [h for g in guards for h in g.handlers()]
+    if draft is not None:
+        handlers.extend(draft.handlers())
+    walk(module, build_dispatch(handlers), context.ancestors)
+
+    watched: list[cst.CSTNode] = list(draft.nodes) if draft is not None else []
     for guard in guards:
         for report in guard.rule.reports:
-            watched.append(report.node)
+            if report.node is not None:
+                watched.append(report.node)
             if report.end_node is not None:
                 watched.append(report.end_node)
         if guard.error_node is not None:
             watched.append(guard.error_node)
-    if not watched:
-        return FileResult(path)
 
+    analysis = Analysis(path, source, guards)
+    if not watched:
+        if draft is not None:
+            analysis.facts = draft.build(lambda node: _unreachable(node))
+        return analysis
     spans = NodeSpans(module, watched)
-    findings: list[Finding] = []
+    if draft is not None:
+        analysis.facts = draft.build(lambda node: Location(path, *spans.range(node)))
     for guard in guards:
         rule_class = type(guard.rule)
-        findings.extend(_finding(rule_class, path, r, spans) for r in guard.rule.reports)
+        analysis.findings.extend(_finding(rule_class, path, r, spans) for r in guard.rule.reports)
+        guard.rule.reports.clear()
         if guard.error is not None:
-            findings.append(_internal_error(path, guard, spans))
-    return _suppress(path, source, findings)
+            analysis.findings.append(_internal_error(path, guard, spans))
+    return analysis
+
+
+def _unreachable(node: cst.CSTNode) -> Location:
+    raise AssertionError(f"no position was recorded for {type(node).__name__}")
+
+
+def finish(analysis: Analysis, project: ProjectIndex | None = None) -> FileResult:
+    """Run the project-wide checks for this file, then apply its suppression comments."""
+    findings = list(analysis.findings)
+    if project is not None and analysis.facts is not None:
+        for guard in analysis.guards:
+            rule = guard.rule
+            if not rule.needs_project or guard.error is not None:
+                continue
+            try:
+                rule.check(analysis.facts, project)
+            except Exception as exc:  # noqa: BLE001 - a broken rule must not stop the run
+                guard.error = exc
+                findings.append(_internal_error(analysis.path, guard, None))
+                continue
+            findings.extend(_finding(type(rule), analysis.path, r, None) for r in rule.reports)
+            rule.reports.clear()
+    return _suppress(analysis.path, analysis.source, findings)
 
 
 def _suppress(path: str, source: str, findings: list[Finding]) -> FileResult:
@@ -211,29 +262,51 @@ def _suppress(path: str, source: str, findings: list[Finding]) -> FileResult:
     return result
 
 
-def lint_source(path: str, source: str, rules: Sequence[RuleSetup]) -> FileResult:
-    """Parse ``source`` once and run ``rules`` over it. Never raises for bad input."""
-    if not rules:
-        return FileResult(path)
+def _parse_error(path: str, source: str, error: Exception) -> Finding:
+    if isinstance(error, cst.ParserSyntaxError):
+        return syntax_error_finding(path, source, error)
+    return Finding(
+        code=META_CODE,
+        name=SYNTAX_ERROR,
+        message=f"Cannot parse this file: {type(error).__name__}. No rule could check it.",
+        path=path,
+        start=Position(1, 1),
+        end=Position(1, 1),
+    )
+
+
+def analyze(path: str, source: str, rules: Sequence[RuleSetup], *, extract: bool = False) -> Analysis:
+    """Parse ``source`` once, run the visitor rules, and extract facts if asked.
+
+    Never raises for bad input: a file that does not parse gives a HYP999 finding and
+    no facts.
+    """
+    if not rules and not extract:
+        return Analysis(path, source)
     try:
         module = cst.parse_module(source)
-    except cst.ParserSyntaxError as error:
-        return FileResult(path, [syntax_error_finding(path, source, error)])
-    except (RecursionError, MemoryError, ValueError) as error:
-        return FileResult(
-            path,
-            [
-                Finding(
-                    code=META_CODE,
-                    name=SYNTAX_ERROR,
-                    message=f"Cannot parse this file: {type(error).__name__}. No rule could check it.",
-                    path=path,
-                    start=Position(1, 1),
-                    end=Position(1, 1),
-                )
-            ],
-        )
-    return lint_module(path, source, module, rules)
+    except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError) as error:
+        return Analysis(path, source, findings=[_parse_error(path, source, error)])
+    return analyze_module(path, source, module, rules, extract=extract)
 
 
-__all__ = ["FileResult", "RuleSetup", "lint_module", "lint_source", "Applicability"]
+def needs_project(rules: Sequence[RuleSetup]) -> bool:
+    return any(rule.needs_project for rule, _ in rules)
+
+
+def lint_source(
+    path: str, source: str, rules: Sequence[RuleSetup], project: ProjectIndex | None = None
+) -> FileResult:
+    """Lint one file: a pure function of its path, its text, its rules and the project.
+
+    ``project`` holds the facts of the other files; this file's own facts are taken
+    from ``source`` (so an unsaved editor buffer is judged as it is).
+    """
+    wants_project = needs_project(rules)
+    analysis = analyze(path, source, rules, extract=wants_project)
+    if wants_project and analysis.facts is not None:
+        project = (project or ProjectIndex({})).with_file(analysis.facts)
+    return finish(analysis, project if wants_project else None)
+
+
+__all__ = ["Analysis", "FileResult", "RuleSetup", "analyze", "finish", "lint_source"]

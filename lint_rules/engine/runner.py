@@ -1,4 +1,11 @@
-"""Running the enabled rules over files on disk or over a buffer."""
+"""Running the enabled rules over files on disk or over a buffer.
+
+When a project-wide rule is enabled, every file of the Hyperion project around the
+linted files is read once to build the project index (its facts), so that linting a
+subset of files (pre-commit, an editor) gives, for those files, exactly the findings
+that linting the whole tree gives. Each file is parsed once: linted files have their
+visitor rules run and their facts extracted in the same traversal.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +18,24 @@ from pathlib import Path, PurePosixPath
 from lint_rules.engine.config import Config
 from lint_rules.engine.discovery import collect_files
 from lint_rules.engine.files import decode, read_source
-from lint_rules.engine.linter import FileResult, RuleSetup, lint_source
+from lint_rules.engine.linter import FileResult, RuleSetup, analyze, finish, lint_source
 from lint_rules.engine.registry import all_rules
 from lint_rules.model import Finding
+from lint_rules.rules.facts import FileFacts, ProjectIndex
+
+MODULE_AREAS = ("modules", "core")
+
+
+def hyperion_root(path: Path) -> Path | None:
+    """The folder holding ``app/`` for a file of ``app/modules/...`` or ``app/core/...``."""
+    parts = path.absolute().parts
+    for i in range(len(parts) - 2, 0, -1):
+        if parts[i] == "app" and parts[i + 1] in MODULE_AREAS:
+            return Path(*parts[:i])
+    for folder in path.absolute().parents:
+        if (folder / "app").is_dir() and (folder / "app") in path.absolute().parents:
+            return folder
+    return None
 
 
 class Linter:
@@ -23,16 +45,30 @@ class Linter:
         self.config = config
         rules = all_rules()
         self.enabled = [rules[c] for c in sorted(config.enabled_codes())]
+        self.needs_project = any(rule.needs_project for rule in self.enabled)
         self._setups: dict[tuple[str, frozenset[str]], list[RuleSetup]] = {}
+        self._indexes: dict[Path, ProjectIndex] = {}
 
     @property
     def patterns(self) -> list[str]:
         return sorted({p for rule in self.enabled for p in rule.applies_to})
 
-    def relative(self, path: Path) -> str:
+    @property
+    def exclude(self) -> list[str]:
+        return [*self.config.exclude, *self.config.extend_exclude]
+
+    def project_root(self, path: Path) -> Path:
+        """Where project-relative paths start: the configured root, else the Hyperion root
+        around the file, else the folder of the configuration."""
+        if self.config.project_root is not None:
+            return self.config.project_root
+        return hyperion_root(path) or self.config.root
+
+    def relative(self, path: Path, root: Path | None = None) -> str:
         """The project-relative POSIX path rules see."""
+        root = root or self.project_root(path)
         try:
-            return path.absolute().relative_to(self.config.root).as_posix()
+            return path.absolute().relative_to(root).as_posix()
         except ValueError:
             return path.absolute().as_posix()
 
@@ -51,28 +87,93 @@ class Linter:
         return setups
 
     def collect(self, paths: Sequence[Path]) -> list[Path]:
-        exclude = [*self.config.exclude, *self.config.extend_exclude]
-        return collect_files(paths, root=self.config.root, exclude=exclude, patterns=self.patterns)
+        return collect_files(paths, root=self.config.root, exclude=self.exclude, patterns=self.patterns)
+
+    # -- one file ------------------------------------------------------------------------
 
     def lint_file(self, path: Path) -> FileResult:
-        relative = self.relative(path)
-        display = display_path(path)
-        source = read_source(path, display)
-        if isinstance(source, Finding):
-            return FileResult(display, [source])
-        return _with_display(lint_source(relative, source, self.rules_for(relative)), display, source)
+        return self.lint_text(path, None)
 
-    def lint_text(self, path: Path, data: bytes | str) -> FileResult:
-        """Lint an editor buffer or standard input as if it were the file ``path``."""
-        relative = self.relative(path)
+    def lint_text(self, path: Path, data: bytes | str | None) -> FileResult:
+        """Lint a file, or an editor buffer / standard input as if it were the file ``path``."""
+        root = self.project_root(path)
+        relative = self.relative(path, root)
         display = display_path(path)
-        source = decode(data, display) if isinstance(data, bytes) else data
+        if data is None:
+            source = read_source(path, display)
+        else:
+            source = decode(data, display) if isinstance(data, bytes) else data
         if isinstance(source, Finding):
             return FileResult(display, [source])
-        return _with_display(lint_source(relative, source, self.rules_for(relative)), display, source)
+        rules = self.rules_for(relative)
+        project = self.index(root) if self.needs_project and rules else None
+        return _with_display(lint_source(relative, source, rules, project), display, source)
+
+    # -- many files ------------------------------------------------------------------------
 
     def lint_paths(self, paths: Sequence[Path]) -> list[FileResult]:
-        return [self.lint_file(p) for p in self.collect(paths)]
+        targets = self.collect(paths)
+        if not self.needs_project:
+            return [self.lint_file(p) for p in targets]
+        by_root: dict[Path, list[Path]] = {}
+        for target in targets:
+            by_root.setdefault(self.project_root(target), []).append(target)
+        results: dict[Path, FileResult] = {}
+        for root, files in by_root.items():
+            results.update(self._lint_project(root, files))
+        return [results[t] for t in targets]
+
+    def _project_files(self, root: Path) -> list[Path]:
+        app = root / "app"
+        if not app.is_dir():
+            return []
+        return collect_files([app], root=self.config.root, exclude=self.exclude, patterns=["*.py"])
+
+    def _lint_project(self, root: Path, targets: list[Path]) -> dict[Path, FileResult]:
+        """Lint ``targets`` with the index of every file of the project at ``root``,
+        parsing each file once."""
+        wanted = set(targets)
+        facts: dict[str, FileFacts] = {}
+        pending = []
+        for path in sorted(set(self._project_files(root)) | wanted):
+            relative = self.relative(path, root)
+            display = display_path(path)
+            source = read_source(path, display)
+            if isinstance(source, Finding):
+                if path in wanted:
+                    pending.append((path, None, display, FileResult(display, [source])))
+                continue
+            rules = self.rules_for(relative) if path in wanted else []
+            analysis = analyze(relative, source, rules, extract=True)
+            if analysis.facts is not None:
+                facts[relative] = analysis.facts
+            if path in wanted:
+                pending.append((path, analysis, display, source))
+        index = ProjectIndex(facts)
+        self._indexes[root] = index
+        results = {}
+        for path, analysis, display, source in pending:
+            if analysis is None:
+                results[path] = source
+            else:
+                results[path] = _with_display(finish(analysis, index), display, source)
+        return results
+
+    def index(self, root: Path) -> ProjectIndex:
+        """The facts of every file of the project at ``root`` as saved on disk (built once
+        per run); a buffer being linted replaces its own file's facts."""
+        index = self._indexes.get(root)
+        if index is None:
+            facts: dict[str, FileFacts] = {}
+            for path in self._project_files(root):
+                source = read_source(path, display_path(path))
+                if isinstance(source, Finding):
+                    continue
+                analysis = analyze(self.relative(path, root), source, [], extract=True)
+                if analysis.facts is not None:
+                    facts[analysis.facts.path] = analysis.facts
+            index = self._indexes[root] = ProjectIndex(facts)
+        return index
 
 
 def display_path(path: Path) -> str:

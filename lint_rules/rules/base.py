@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 import libcst as cst
 
 from lint_rules.model import Applicability, Location
+from lint_rules.rules.facts import FileFacts, ProjectIndex
 
 __all__ = [
     "Applicability",
@@ -123,9 +124,13 @@ class Invalid:
 
 @dataclass(slots=True)
 class Report:
-    """What a rule reported; the engine turns it into a positioned Finding."""
+    """What a rule reported; the engine turns it into a positioned Finding.
 
-    node: cst.CSTNode
+    A visitor rule reports a ``node``; a project rule reports a ``location`` it read
+    from the project's facts.
+    """
+
+    node: cst.CSTNode | None
     message: str
     fix_title: str | None
     # The replacement for ``node`` (a RemovalSentinel removes it), or None.
@@ -133,6 +138,7 @@ class Report:
     # Report the span from ``node`` up to the end of ``end_node`` instead of ``node`` alone.
     end_node: cst.CSTNode | None = None
     related: tuple[Location, ...] = ()
+    location: Location | None = None
 
 
 class Context:
@@ -222,6 +228,31 @@ class Rule:
         self.reports.append(
             Report(node, text, title, replacement, end_node, tuple(related))
         )
+
+    def report_at(
+        self,
+        location: Location,
+        message: str | None = None,
+        *,
+        related: Sequence[Location] = (),
+        **fields: Any,
+    ) -> None:
+        """Report a place known from the project's facts (for ``check``)."""
+        text = message if message is not None else self.message.format(**fields)
+        title = self.fix_title.format(**fields) if self.fix_title else None
+        self.reports.append(Report(None, text, title, related=tuple(related), location=location))
+
+    # -- project-wide checks --------------------------------------------------------------
+
+    #: Set by rules that define ``check``: the engine then builds the project index.
+    needs_project: ClassVar[bool] = False
+
+    def check(self, facts: FileFacts, project: ProjectIndex) -> None:
+        """Judge this file with the facts of the whole project (override in project rules).
+
+        Runs after the traversal, with ``facts`` of this file and the ``project`` index
+        that contains it. Report with :meth:`report_at`.
+        """
 
     # -- introspection used by the registry, the docs and the tests --------------------
 

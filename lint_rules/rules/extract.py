@@ -1,0 +1,287 @@
+"""Extracting a file's facts (``facts.py``) from its syntax tree.
+
+The collector joins the engine's one traversal like a rule: ``visit_Module`` reads the
+module-level statements, ``visit_Attribute`` notes every ``XPermissions.member``. Nodes
+are kept until the engine has computed their positions once for the whole file, then
+:meth:`FactsCollector.build` turns them into plain, cacheable facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import libcst as cst
+
+from lint_rules.model import Location
+from lint_rules.rules.facts import (
+    ClassFact,
+    Declaration,
+    FileFacts,
+    Member,
+    PermissionUse,
+    RouteFact,
+    TopicFact,
+)
+from lint_rules.rules.hyperion import (
+    all_params,
+    annotated_aliases,
+    depends_target,
+    dotted_name,
+    import_map,
+    is_depends_call,
+    keyword_arg,
+    last_name,
+    local_router_names,
+    module_declarations,
+    param_dependency,
+    positional_args,
+    routes_of,
+    string_value,
+)
+
+Locate = Callable[[cst.CSTNode], Location]
+PERMISSIONS_SUFFIX = "Permissions"
+
+
+def _origin(dotted: str | None, imports: dict[str, str]) -> str | None:
+    """Where a dotted name used in the file comes from, through the file's imports."""
+    if not dotted:
+        return None
+    head, _, rest = dotted.partition(".")
+    base = imports.get(head)
+    if base is None:
+        return None
+    return f"{base}.{rest}" if rest else base
+
+
+class FactsCollector:
+    """Collects the facts of one file during the shared traversal."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.nodes: list[cst.CSTNode] = []
+        self._pending: list[Callable[[Locate], Any]] = []
+        self.imports: dict[str, str] = {}
+        self.constants: dict[str, str] = {}
+        self.functions: list[str] = []
+        self.permission_names: set[str] = set()
+        self._classes: list[Callable[[Locate], ClassFact]] = []
+        self._declarations: list[Callable[[Locate], Declaration]] = []
+        self._routes: list[Callable[[Locate], RouteFact]] = []
+        self._uses: list[Callable[[Locate], PermissionUse]] = []
+        self._topics: list[Callable[[Locate], TopicFact]] = []
+
+    def _keep(self, node: cst.CSTNode) -> cst.CSTNode:
+        self.nodes.append(node)
+        return node
+
+    # -- the traversal --------------------------------------------------------------------
+
+    def handlers(self) -> list[tuple[str, Callable[[Any], Any]]]:
+        return [("visit_Module", self.visit_Module), ("visit_Attribute", self.visit_Attribute)]
+
+    def visit_Module(self, module: cst.Module) -> None:
+        self.imports = import_map(module)
+        for statement in module.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                        target = small.targets[0].target
+                        value = string_value(small.value)
+                        if isinstance(target, cst.Name) and value is not None:
+                            self.constants[target.value] = value
+        self.permission_names = {
+            name for name in self.imports if name.endswith(PERMISSIONS_SUFFIX)
+        }
+        aliases = annotated_aliases(module)
+        router_names = local_router_names(module)
+        for statement in module.body:
+            if isinstance(statement, cst.ClassDef):
+                self._class(statement)
+                if statement.name.value.endswith(PERMISSIONS_SUFFIX):
+                    self.permission_names.add(statement.name.value)
+            elif isinstance(statement, cst.FunctionDef):
+                self.functions.append(statement.name.value)
+                self._function_routes(statement, router_names, aliases)
+            elif isinstance(statement, cst.SimpleStatementLine):
+                self._topic(statement)
+        for declaration in module_declarations(module):
+            self._declaration(declaration.statement, declaration.target, declaration.kind, declaration.call)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        value = node.value
+        if isinstance(value, cst.Name) and value.value in self.permission_names:
+            name, member = value.value, node.attr.value
+            if member.startswith("__"):
+                return
+            self._keep(node)
+            origin = self.imports.get(name)
+            self._uses.append(lambda locate: PermissionUse(name, origin, member, locate(node)))
+
+    # -- pieces ---------------------------------------------------------------------------
+
+    def _class(self, node: cst.ClassDef) -> None:
+        self._keep(node)
+        bases = tuple(dotted_name(arg.value) or "" for arg in node.bases if arg.keyword is None)
+        origins = tuple(_origin(b, self.imports) for b in bases)
+        members: list[tuple[str, str | None, cst.CSTNode]] = []
+        methods: list[str] = []
+        classmethods: list[str] = []
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+        for statement in body:
+            if isinstance(statement, cst.FunctionDef):
+                methods.append(statement.name.value)
+                if any(last_name(d.decorator) == "classmethod" for d in statement.decorators):
+                    classmethods.append(statement.name.value)
+            elif isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    target: cst.BaseExpression | None = None
+                    value: cst.BaseExpression | None = None
+                    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                        target, value = small.targets[0].target, small.value
+                    elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                        target, value = small.target, small.value
+                    if isinstance(target, cst.Name):
+                        self._keep(target)
+                        members.append((target.value, string_value(value), target))
+
+        def build(locate: Locate) -> ClassFact:
+            tablename = next(((v, n) for name, v, n in members if name == "__tablename__"), None)
+            return ClassFact(
+                name=node.name.value,
+                location=locate(node),
+                bases=bases,
+                origins=origins,
+                members=tuple(Member(n, v, locate(t)) for n, v, t in members),
+                methods=tuple(methods),
+                classmethods=tuple(classmethods),
+                tablename=tablename[0] if tablename else None,
+                tablename_location=locate(tablename[1]) if tablename else None,
+            )
+
+        self._classes.append(build)
+
+    def _declaration(
+        self, statement: cst.SimpleStatementLine, variable: str, kind: str, call: cst.Call
+    ) -> None:
+        self._keep(statement)
+
+        def text(name: str) -> str | None:
+            arg = keyword_arg(call, name)
+            if arg is None:
+                return None
+            value = string_value(arg.value)
+            if value is None and isinstance(arg.value, cst.Name):
+                value = self.constants.get(arg.value.value)
+            return value
+
+        def name_of(keyword: str) -> str | None:
+            arg = keyword_arg(call, keyword)
+            return dotted_name(arg.value) if arg is not None else None
+
+        factory_arg = keyword_arg(call, "factory")
+        factory = None
+        if factory_arg is not None and isinstance(factory_arg.value, cst.Call):
+            factory = last_name(factory_arg.value.func)
+        elif factory_arg is not None and not (
+            isinstance(factory_arg.value, cst.Name) and factory_arg.value.value == "None"
+        ):
+            factory = last_name(factory_arg.value)
+        topics_arg = keyword_arg(call, "registred_topics")
+        topics: tuple[str, ...] = ()
+        if topics_arg is not None and isinstance(topics_arg.value, (cst.List, cst.Tuple)):
+            topics = tuple(filter(None, (dotted_name(e.value) for e in topics_arg.value.elements)))
+        root, router, permissions = text("root"), name_of("router"), name_of("permissions")
+        self._declarations.append(
+            lambda locate: Declaration(
+                variable=variable,
+                kind=kind,
+                location=locate(statement),
+                root=root,
+                router=router,
+                factory=factory,
+                factory_given=factory_arg is not None,
+                permissions=permissions,
+                topics=topics,
+            )
+        )
+
+    def _function_routes(
+        self, node: cst.FunctionDef, router_names: frozenset[str], aliases: dict[str, cst.BaseExpression]
+    ) -> None:
+        routes = routes_of(node, router_names)
+        if not routes:
+            return
+        params = tuple(p.name.value for p in all_params(node))
+        dependencies: list[str] = []
+        for param in all_params(node):
+            dependency = param_dependency(param, aliases)
+            if dependency is not None and dependency.target_name:
+                dependencies.append(dependency.target_name)
+        for route in routes:
+            extra = keyword_arg(route.call, "dependencies")
+            found = list(dependencies)
+            if extra is not None and isinstance(extra.value, (cst.List, cst.Tuple)):
+                for element in extra.value.elements:
+                    if is_depends_call(element.value):
+                        assert isinstance(element.value, cst.Call)
+                        name = last_name(depends_target(element.value))
+                        if name:
+                            found.append(name)
+            self._keep(route.call)
+            self._routes.append(
+                lambda locate, route=route, found=tuple(found): RouteFact(
+                    methods=route.methods,
+                    path=route.path,
+                    function=route.name,
+                    location=locate(route.call),
+                    params=params,
+                    dependencies=found,
+                )
+            )
+
+    def _topic(self, statement: cst.SimpleStatementLine) -> None:
+        for small in statement.body:
+            if not (isinstance(small, cst.Assign) and len(small.targets) == 1):
+                continue
+            target, call = small.targets[0].target, small.value
+            if not (isinstance(target, cst.Name) and isinstance(call, cst.Call)):
+                continue
+            if last_name(call.func) != "Topic":
+                continue
+            topic_id = None
+            id_arg = keyword_arg(call, "id")
+            if id_arg is not None:
+                if isinstance(id_arg.value, cst.Call) and positional_args(id_arg.value):
+                    topic_id = string_value(positional_args(id_arg.value)[0].value)
+                else:
+                    topic_id = string_value(id_arg.value)
+            root_arg = keyword_arg(call, "module_root")
+            root = None
+            if root_arg is not None:
+                root = string_value(root_arg.value)
+                if root is None and isinstance(root_arg.value, cst.Name):
+                    root = self.constants.get(root_arg.value.value)
+            self._keep(small)
+            variable = target.value
+            self._topics.append(
+                lambda locate, small=small, variable=variable, topic_id=topic_id, root=root: TopicFact(
+                    variable, topic_id, root, locate(small)
+                )
+            )
+
+    # -- the result -----------------------------------------------------------------------
+
+    def build(self, locate: Locate) -> FileFacts:
+        return FileFacts(
+            path=self.path,
+            classes=tuple(b(locate) for b in self._classes),
+            declarations=tuple(b(locate) for b in self._declarations),
+            routes=tuple(b(locate) for b in self._routes),
+            permission_uses=tuple(b(locate) for b in self._uses),
+            topics=tuple(b(locate) for b in self._topics),
+            imports=dict(self.imports),
+            functions=tuple(self.functions),
+            constants=dict(self.constants),
+        )

@@ -1,0 +1,162 @@
+from lint_rules.model import Location
+from lint_rules.rules.base import Invalid, Rule, Valid
+from lint_rules.rules.facts import ClassFact, FileFacts, ProjectIndex
+
+
+def is_model(cls: ClassFact) -> bool:
+    """A mapped class: it has a table, or subclasses ``Base`` (directly, by any path)."""
+    return cls.tablename is not None or any(b.rsplit(".", 1)[-1] == "Base" for b in cls.bases)
+
+
+class ModelNameDuplicate(Rule):
+    """
+    ## What it does
+    Checks that each SQLAlchemy model class name is defined once in the whole project,
+    across every `models_*.py` file of `app/modules` and `app/core`.
+
+    ## Why is this bad?
+    All of Hyperion's models share one declarative `Base`, whose registry looks classes up
+    by name: once two modules define a `Ticket`, any `relationship("Ticket")` or
+    `Mapped["Ticket"]` string is ambiguous and SQLAlchemy stops with "Multiple classes
+    found for path". Two models with one name also make imports, logs and error
+    messages misleading.
+
+    ## Example
+    ```python
+    # app/modules/raffle/models_raffle.py
+    class Ticket(Base):
+        __tablename__ = "raffle_ticket"
+
+    # app/modules/cdr/models_cdr.py
+    class Ticket(Base):
+        __tablename__ = "cdr_ticket"
+    ```
+
+    ## Use instead
+    Prefix the class with its module, as the table name already is:
+    ```python
+    class RaffleTicket(Base):
+        __tablename__ = "raffle_ticket"
+    ```
+
+    ## Fix safety
+    There is no automatic fix: renaming a model changes every file that uses it.
+
+    ## Options
+    None.
+    """
+
+    code = "HYP053"
+    name = "model-name-duplicate"
+    message = "Model `{model}` is also defined in {other}; SQLAlchemy looks models up by class name, so give each a unique name (e.g. `{suggestion}`)"
+    applies_to = ("models_*.py",)
+    needs_project = True
+
+    VALID = [
+        Valid(
+            """
+            class RaffleTicket(Base):
+                __tablename__ = "raffle_ticket"
+            """,
+            path="app/modules/raffle/models_raffle.py",
+            files={
+                "app/modules/cdr/models_cdr.py": """
+                    class CdrTicket(Base):
+                        __tablename__ = "cdr_ticket"
+                """,
+            },
+        ),
+        # Schemas and enums may share a model's name: only mapped classes count.
+        Valid(
+            """
+            from enum import StrEnum
+
+
+            class Ticket(Base):
+                __tablename__ = "raffle_ticket"
+
+
+            class TicketStatus(StrEnum):
+                open = "open"
+            """,
+            path="app/modules/raffle/models_raffle.py",
+            files={
+                "app/modules/raffle/schemas_raffle.py": """
+                    class Ticket(BaseModel):
+                        id: str
+                """,
+                "app/modules/cdr/types_cdr.py": """
+                    class TicketStatus(StrEnum):
+                        open = "open"
+                """,
+            },
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            from app.types.sqlalchemy import Base
+
+
+            class Ticket(Base):
+                __tablename__ = "raffle_ticket"
+            """,
+            line=4,
+            column=1,
+            path="app/modules/raffle/models_raffle.py",
+            files={
+                "app/modules/cdr/models_cdr.py": """
+                    from app.types.sqlalchemy import Base
+
+
+                    class Seller(Base):
+                        __tablename__ = "cdr_seller"
+
+
+                    class Ticket(Base):
+                        __tablename__ = "cdr_ticket"
+                """,
+            },
+            message="Model `Ticket` is also defined in app/modules/cdr/models_cdr.py:8; SQLAlchemy looks models up by class name, so give each a unique name (e.g. `RaffleTicket`)",
+        ),
+        # A model without a table of its own still takes the name in the registry.
+        Invalid(
+            """
+            class Document(Base):
+                __abstract__ = True
+            """,
+            line=1,
+            column=1,
+            path="app/modules/raid/models_raid.py",
+            files={
+                "app/modules/cdr/models_cdr.py": """
+                    class Document(Base):
+                        __tablename__ = "cdr_document"
+                """,
+            },
+        ),
+    ]
+
+    def check(self, facts: FileFacts, project: ProjectIndex) -> None:
+        for cls in facts.classes:
+            if not is_model(cls):
+                continue
+            others = [
+                (other, other_cls)
+                for other, other_cls in project.classes_named(cls.name)
+                if other.path != facts.path and other.kind == "models" and is_model(other_cls)
+            ]
+            if not others:
+                continue
+            places = [
+                Location(o.path, c.location.start, c.location.end, f"`{c.name}` is also defined here")
+                for o, c in others
+            ]
+            folder = (facts.module_folder or "").replace("_", " ").title().replace(" ", "")
+            self.report_at(
+                cls.location,
+                model=cls.name,
+                other=", ".join(f"{p.path}:{p.start.line}" for p in places),
+                suggestion=f"{folder}{cls.name}" if folder else f"Module{cls.name}",
+                related=places,
+            )
