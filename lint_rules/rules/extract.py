@@ -65,6 +65,7 @@ class FactsCollector:
         self.imports: dict[str, str] = {}
         self.constants: dict[str, str] = {}
         self.functions: list[str] = []
+        self.function_params: dict[str, tuple[str, ...]] = {}
         self.permission_names: set[str] = set()
         self._classes: list[Callable[[Locate], ClassFact]] = []
         self._declarations: list[Callable[[Locate], Declaration]] = []
@@ -103,6 +104,9 @@ class FactsCollector:
                     self.permission_names.add(statement.name.value)
             elif isinstance(statement, cst.FunctionDef):
                 self.functions.append(statement.name.value)
+                self.function_params[statement.name.value] = tuple(
+                    p.name.value for p in all_params(statement)
+                )
                 self._function_routes(statement, router_names, aliases)
             elif isinstance(statement, cst.SimpleStatementLine):
                 self._topic(statement)
@@ -283,5 +287,6 @@ class FactsCollector:
             topics=tuple(b(locate) for b in self._topics),
             imports=dict(self.imports),
             functions=tuple(self.functions),
+            function_params=dict(self.function_params),
             constants=dict(self.constants),
         )

@@ -90,6 +90,8 @@ class FileFacts:
     topics: tuple[TopicFact, ...] = ()
     imports: Mapping[str, str] = field(default_factory=dict)  # local name -> dotted origin
     functions: tuple[str, ...] = ()  # module-level function names
+    # Parameter names of every module-level function (dependencies declare path parameters too).
+    function_params: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     constants: Mapping[str, str] = field(default_factory=dict)  # NAME = "literal" at module level
 
     @cached_property
