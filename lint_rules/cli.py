@@ -5,6 +5,7 @@ Exit codes: 0 no finding, 1 findings, 2 usage, configuration or internal error.
 
 from __future__ import annotations
 
+import difflib
 import os
 import sys
 from collections.abc import Sequence
@@ -16,8 +17,11 @@ import click
 from lint_rules import __version__
 from lint_rules.engine.config import Config, ConfigError, find_config, load_config
 from lint_rules.engine.registry import all_rules, rule_by_name_or_code
+from lint_rules.engine.files import decode, has_bom
+from lint_rules.engine.fixer import FixOutcome, write_atomically
+from lint_rules.engine.linter import FileResult
 from lint_rules.engine.runner import Linter
-from lint_rules.model import INTERNAL_ERROR
+from lint_rules.model import INTERNAL_ERROR, Finding
 from lint_rules.output import FORMATS, Report, renderer
 from lint_rules.output.report import summary_line
 
@@ -72,6 +76,10 @@ def main() -> None:
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help="Read settings from FILE instead of the nearest pyproject.toml.")
 @click.option("--no-color", is_flag=True, help="Do not color the output (NO_COLOR=1 does the same).")
 @click.option("--quiet", "-q", is_flag=True, help="Print the findings only, no summary.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes and write the files (atomically); report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply the unsafe fixes too (read them first).")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and write nothing.")
+@click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix, exit 1 when a fix was applied, even if nothing remains.")
 def check(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -84,6 +92,10 @@ def check(
     config_file: Path | None,
     no_color: bool,
     quiet: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    exit_non_zero_on_fix: bool,
 ) -> None:
     """Lint PATHS (files or folders; default: the current folder)."""
     try:
@@ -94,9 +106,12 @@ def check(
             ignore=_codes(ignore),
         )
         linter = Linter(config)
+        if stdin_filename is not None and paths:
+            raise ConfigError("give either PATHS or --stdin-filename, not both")
+        if fix or diff:
+            _fix(linter, list(paths) or [Path(".")], stdin_filename, unsafe_fixes, diff, exit_non_zero_on_fix, output_format, no_color, quiet)
+            return
         if stdin_filename is not None:
-            if paths:
-                raise ConfigError("give either PATHS or --stdin-filename, not both")
             data = sys.stdin.buffer.read()
             results = [linter.lint_text(stdin_filename, data)]
         else:
@@ -118,6 +133,82 @@ def check(
     if any(f.name == INTERNAL_ERROR for f in report.findings):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if report.findings and not exit_zero else EXIT_CLEAN)
+
+
+def _fix(
+    linter: Linter,
+    paths: list[Path],
+    stdin_filename: Path | None,
+    unsafe: bool,
+    diff: bool,
+    exit_non_zero_on_fix: bool,
+    output_format: str,
+    no_color: bool,
+    quiet: bool,
+) -> None:
+    """``--fix`` and ``--diff``: apply fixes, write or show them, report what remains."""
+    if stdin_filename is not None:
+        decoded = decode(sys.stdin.buffer.read(), str(stdin_filename))
+        if isinstance(decoded, Finding):
+            _fail(decoded.message)
+            return
+        outcome = linter.fix_text(stdin_filename, decoded, unsafe=unsafe)
+        entries: list[tuple[Path, str | None, FixOutcome | FileResult]] = [(stdin_filename, decoded, outcome)]
+    else:
+        entries = linter.fix_paths(paths, unsafe=unsafe)
+
+    results: list[FileResult] = []
+    fixed = changed_files = 0
+    for path, original, outcome in entries:
+        if isinstance(outcome, FileResult):
+            results.append(outcome)
+            continue
+        results.append(outcome.result)
+        for dropped in outcome.dropped:
+            click.echo(
+                f"hyperion-lint: warning: {dropped.path}:{dropped.start.line}:{dropped.start.column}: "
+                f"the {dropped.code} fix was not applied: the code would no longer parse (please report this bug)",
+                err=True,
+            )
+        if not outcome.changed:
+            continue
+        fixed += len(outcome.applied)
+        changed_files += 1
+        assert original is not None
+        if diff:
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    original.splitlines(keepends=True),
+                    outcome.source.splitlines(keepends=True),
+                    fromfile=outcome.result.path,
+                    tofile=outcome.result.path,
+                )
+            )
+        elif stdin_filename is None:
+            try:
+                write_atomically(path, outcome.source, bom=has_bom(path))
+            except OSError as error:
+                _fail(f"cannot write {outcome.result.path}: {error.strerror}; the file was left as it was")
+
+    if stdin_filename is not None and not diff:
+        sys.stdout.write(entries[0][2].source if isinstance(entries[0][2], FixOutcome) else "")
+    report = Report(results, files_checked=len(results))
+    if diff:
+        if not quiet:
+            click.echo(f"Would fix {fixed} finding{'s' if fixed != 1 else ''} in {changed_files} file{'s' if changed_files != 1 else ''}.", err=True)
+        sys.exit(EXIT_FINDINGS if fixed else EXIT_CLEAN)
+    if stdin_filename is None:
+        renderer(output_format)(report, sys.stdout, _use_color(no_color, sys.stdout))
+    if not quiet:
+        text = f"Fixed {fixed} finding{'s' if fixed != 1 else ''} in {changed_files} file{'s' if changed_files != 1 else ''}."
+        remaining = len(report.findings)
+        text += f" {remaining} remain{'s' if remaining == 1 else ''}." if remaining else " Nothing remains."
+        click.echo(text, err=stdin_filename is not None or output_format == "json")
+    if any(f.name == INTERNAL_ERROR for f in report.findings):
+        sys.exit(EXIT_ERROR)
+    if report.findings or (exit_non_zero_on_fix and fixed):
+        sys.exit(EXIT_FINDINGS)
+    sys.exit(EXIT_CLEAN)
 
 
 def _print_statistics(report: Report, stream: TextIO, output_format: str) -> None:

@@ -42,3 +42,11 @@ def read_source(path: Path, display: str) -> str | Finding:
     except OSError as error:
         return unreadable(display, error.strerror or type(error).__name__)
     return decode(data, display)
+
+
+def has_bom(path: Path) -> bool:
+    try:
+        with path.open("rb") as stream:
+            return stream.read(3) == BOM.encode("utf-8")
+    except OSError:
+        return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from lint_rules.model import Edit, Finding, Fix, Position
+from lint_rules.model import Edit, Fix, Position
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
@@ -40,21 +40,18 @@ def apply_edits(source: str, edits: Iterable[Edit]) -> str:
     return "".join(out)
 
 
-def apply_fixes(source: str, fixes: Iterable[Fix]) -> tuple[str, int]:
-    """Apply the fixes that do not overlap; return the new text and how many applied."""
+def apply_fixes(source: str, fixes: Iterable[Fix]) -> tuple[str, list[int]]:
+    """Apply the fixes that do not overlap an earlier one; return the new text and the
+    indices of the fixes applied."""
     starts = _offsets(source)
     chosen: list[Edit] = []
     taken: list[tuple[int, int]] = []
-    applied = 0
-    for fix in fixes:
+    applied: list[int] = []
+    for index, fix in enumerate(fixes):
         ranges = [(_offset(starts, e.start), _offset(starts, e.end)) for e in fix.edits]
         if any(s < te and ts < e or s == e == ts for s, e in ranges for ts, te in taken):
             continue
         taken.extend(ranges)
         chosen.extend(fix.edits)
-        applied += 1
+        applied.append(index)
     return apply_edits(source, chosen), applied
-
-
-def fixes_of(findings: Iterable[Finding]) -> list[Fix]:
-    return [f.fix for f in findings if f.fix is not None]

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from lint_rules.engine.config import Config
 from lint_rules.engine.discovery import collect_files
 from lint_rules.engine.files import decode, read_source
+from lint_rules.engine.fixer import FixOutcome, fix_source
 from lint_rules.engine.linter import FileResult, RuleSetup, analyze, finish, lint_source
 from lint_rules.engine.registry import all_rules
 from lint_rules.model import Finding
@@ -158,6 +159,35 @@ class Linter:
             else:
                 results[path] = _with_display(finish(analysis, index), display, source)
         return results
+
+    # -- fixing ----------------------------------------------------------------------------
+
+    def fix_text(self, path: Path, source: str, *, unsafe: bool) -> FixOutcome:
+        """Fix a buffer as if it were the file ``path``; nothing is written."""
+        root = self.project_root(path)
+        relative = self.relative(path, root)
+        display = display_path(path)
+        rules = self.rules_for(relative)
+        project = self.index(root) if self.needs_project and rules else None
+        outcome = fix_source(source, lambda text: lint_source(relative, text, rules, project), unsafe=unsafe)
+        outcome.result = _with_display(outcome.result, display, outcome.source)
+        outcome.applied = [dataclasses.replace(f, path=display) for f in outcome.applied]
+        outcome.dropped = [dataclasses.replace(f, path=display) for f in outcome.dropped]
+        return outcome
+
+    def fix_paths(
+        self, paths: Sequence[Path], *, unsafe: bool
+    ) -> list[tuple[Path, str | None, FixOutcome | FileResult]]:
+        """For each file: its original text (None when unreadable) and the fix outcome,
+        or the plain result of a file that cannot be read. Nothing is written here."""
+        out: list[tuple[Path, str | None, FixOutcome | FileResult]] = []
+        for path in self.collect(paths):
+            source = read_source(path, display_path(path))
+            if isinstance(source, Finding):
+                out.append((path, None, FileResult(display_path(path), [source])))
+                continue
+            out.append((path, source, self.fix_text(path, source, unsafe=unsafe)))
+        return out
 
     def index(self, root: Path) -> ProjectIndex:
         """The facts of every file of the project at ``root`` as saved on disk (built once

@@ -1,0 +1,110 @@
+"""Applying fixes: lint, apply the non-overlapping fixes, lint again, until stable.
+
+A round whose result does not parse is retried fix by fix, and a fix that breaks the
+code is dropped and reported. Files are written only by :func:`write_atomically`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+
+from lint_rules.engine.fixes import apply_fixes
+from lint_rules.engine.linter import FileResult
+from lint_rules.model import Applicability, Finding, Fix
+
+MAX_ROUNDS = 10
+
+
+@dataclass
+class FixOutcome:
+    source: str  # the fixed text (the original when nothing applied)
+    result: FileResult  # the findings that remain in ``source``
+    applied: list[Finding] = field(default_factory=list)
+    dropped: list[Finding] = field(default_factory=list)  # fixes that would break the code
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.applied)
+
+
+def parses(source: str) -> bool:
+    try:
+        cst.parse_module(source)
+    except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError):
+        return False
+    return True
+
+
+def applicable(finding: Finding, unsafe: bool) -> bool:
+    fix = finding.fix
+    return fix is not None and (unsafe or fix.applicability is Applicability.SAFE)
+
+
+def fix_source(source: str, lint: Callable[[str], FileResult], *, unsafe: bool = False) -> FixOutcome:
+    """Fix ``source`` with the findings ``lint`` gives, round after round."""
+    result = lint(source)
+    outcome = FixOutcome(source, result)
+    rejected: set[tuple[str, Fix]] = set()
+    for _ in range(MAX_ROUNDS):
+        candidates = [
+            f for f in result.findings if applicable(f, unsafe) and (f.code, f.fix) not in rejected
+        ]
+        if not candidates:
+            break
+        text, indices = apply_fixes(source, [f.fix for f in candidates if f.fix is not None])
+        if not indices or text == source:
+            break
+        if parses(text):
+            applied = [candidates[i] for i in indices]
+        else:
+            text, applied = _one_by_one(source, candidates, outcome, rejected)
+            if not applied:
+                break
+        outcome.applied.extend(applied)
+        source = text
+        result = lint(source)
+    outcome.source = source
+    outcome.result = result
+    return outcome
+
+
+def _one_by_one(
+    source: str, candidates: list[Finding], outcome: FixOutcome, rejected: set[tuple[str, Fix]]
+) -> tuple[str, list[Finding]]:
+    """Apply fixes one at a time, keeping only those after which the code still parses."""
+    applied = []
+    for finding in candidates:
+        assert finding.fix is not None
+        text, indices = apply_fixes(source, [finding.fix])
+        if indices and parses(text):
+            source = text
+            applied.append(finding)
+            break  # positions of the other fixes are stale now: lint again
+        rejected.add((finding.code, finding.fix))
+        outcome.dropped.append(finding)
+    return source, applied
+
+
+def write_atomically(path: Path, text: str, *, bom: bool = False) -> None:
+    """Replace ``path``'s content with ``text``: a temporary file in the same folder,
+    flushed to disk, then renamed over the original, keeping its permission bits."""
+    data = (("\ufeff" if bom else "") + text).encode("utf-8")
+    mode = os.stat(path).st_mode & 0o7777
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise

@@ -1,0 +1,153 @@
+"""--fix, --diff and --unsafe-fixes: what is written, when, and what remains."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import libcst as cst
+from click.testing import CliRunner
+
+from lint_rules.cli import main
+from lint_rules.engine.fixer import fix_source
+from lint_rules.engine.linter import lint_source
+from lint_rules.rules.base import Applicability, Rule
+
+ENDPOINTS = "app/modules/demo/endpoints_demo.py"
+BEFORE = '''\
+@module.router.delete("/demo/items/{item_id}", status_code=200)
+async def delete_item(item_id: str):
+    """Delete an item."""
+'''
+SAFE_ONLY = '''\
+@module.router.delete("/demo/items/{item_id}", status_code=200, summary="Delete an item.")
+async def delete_item(item_id: str):
+    """Delete an item."""
+'''
+ALL_FIXED = '''\
+@module.router.delete("/demo/items/{item_id}", status_code=204, summary="Delete an item.", response_model=None)
+async def delete_item(item_id: str):
+    """Delete an item."""
+'''
+SELECT = ["--select", "HYP010,HYP013,HYP017"]
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def test_fix_applies_safe_fixes_only_and_reports_what_remains(project) -> None:
+    root = project({ENDPOINTS: BEFORE})
+    result = run("check", *SELECT, "--fix", "--output-format", "concise")
+    assert (root / ENDPOINTS).read_text(encoding="utf-8") == SAFE_ONLY
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{ENDPOINTS}:1:60: HYP013 [*] DELETE route `delete_item` answers 200; a successful delete "
+        "returns no body, so use `status_code=204` (with `response_model=None`)",
+        "Fixed 1 finding in 1 file. 1 remains.",
+    ]
+
+
+def test_unsafe_fixes_then_fixing_again_changes_nothing(project) -> None:
+    root = project({ENDPOINTS: BEFORE})
+    result = run("check", *SELECT, "--fix", "--unsafe-fixes")
+    # HYP013's 204 makes HYP017 appear, and its fix is applied in the next round.
+    assert (root / ENDPOINTS).read_text(encoding="utf-8") == ALL_FIXED
+    assert result.exit_code == 0
+    assert result.output.endswith("Fixed 3 findings in 1 file. Nothing remains.\n")
+    mtime = os.stat(root / ENDPOINTS).st_mtime_ns
+    again = run("check", *SELECT, "--fix", "--unsafe-fixes")
+    assert again.exit_code == 0
+    assert again.output.endswith("Fixed 0 findings in 0 files. Nothing remains.\n")
+    assert os.stat(root / ENDPOINTS).st_mtime_ns == mtime, "an unchanged file must not be rewritten"
+
+
+def test_exit_non_zero_on_fix(project) -> None:
+    project({ENDPOINTS: BEFORE})
+    result = run("check", "--select", "HYP010", "--fix", "--exit-non-zero-on-fix")
+    assert result.exit_code == 1
+    assert run("check", "--select", "HYP010", "--fix", "--exit-non-zero-on-fix").exit_code == 0
+
+
+def test_diff_writes_nothing(project) -> None:
+    root = project({ENDPOINTS: BEFORE})
+    result = run("check", *SELECT, "--diff")
+    assert (root / ENDPOINTS).read_text(encoding="utf-8") == BEFORE
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"--- {ENDPOINTS}",
+        f"+++ {ENDPOINTS}",
+        "@@ -1,3 +1,3 @@",
+        '-@module.router.delete("/demo/items/{item_id}", status_code=200)',
+        '+@module.router.delete("/demo/items/{item_id}", status_code=200, summary="Delete an item.")',
+        " async def delete_item(item_id: str):",
+        '     """Delete an item."""',
+    ]
+    assert result.stderr == "Would fix 1 finding in 1 file.\n"
+    assert run("check", "--select", "HYP012", "--diff").exit_code == 0
+
+
+def test_fix_keeps_mode_line_endings_and_bom(project) -> None:
+    root = project({ENDPOINTS: b"\xef\xbb\xbf" + BEFORE.replace("\n", "\r\n").encode()})
+    path = root / ENDPOINTS
+    os.chmod(path, 0o640)
+    run("check", "--select", "HYP010", "--fix")
+    assert path.read_bytes() == b"\xef\xbb\xbf" + SAFE_ONLY.replace("\n", "\r\n").encode()
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
+    assert [p.name for p in path.parent.iterdir()] == ["endpoints_demo.py"], "no temporary file left"
+
+
+def test_write_failure_is_reported_even_as_root(project, monkeypatch) -> None:
+    root = project({ENDPOINTS: BEFORE})
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    result = CliRunner().invoke(main, ["check", "--select", "HYP010", "--fix"])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        "hyperion-lint: error: cannot write app/modules/demo/endpoints_demo.py: Permission denied; "
+        "the file was left as it was"
+    )
+    assert (root / ENDPOINTS).read_text(encoding="utf-8") == BEFORE
+    assert sorted(p.name for p in (root / "app/modules/demo").iterdir()) == ["endpoints_demo.py"]
+
+
+def test_stdin_fix_prints_the_fixed_source(project) -> None:
+    project({})
+    result = run("check", "--select", "HYP010", "--fix", "--stdin-filename", ENDPOINTS, input=BEFORE)
+    assert result.exit_code == 0
+    assert result.stdout == SAFE_ONLY
+
+
+class BreaksTheCode(Rule):
+    """Offers a fix that does not parse."""
+
+    code = "HYP996"
+    name = "breaks-the-code"
+    message = "bad"
+    fix_title = "Break it"
+    fix_safety = Applicability.SAFE
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == "x":
+            self.report(node, replacement=cst.Name("x"))  # stands in for a bad node below
+
+
+def test_a_fix_that_breaks_the_code_is_dropped(monkeypatch) -> None:
+    from lint_rules.engine import positions
+
+    original = positions.NodeSpans.replacement
+
+    def broken(self, node, new):
+        start, end, _ = original(self, node, new)
+        return start, end, "x ="  # not an expression
+    monkeypatch.setattr(positions.NodeSpans, "replacement", broken)
+    source = "y = x\n"
+    outcome = fix_source(
+        source, lambda text: lint_source(ENDPOINTS, text, [(BreaksTheCode, {})]), unsafe=False
+    )
+    assert outcome.source == source
+    assert not outcome.changed
+    assert [(f.code, f.start.line, f.start.column) for f in outcome.dropped] == [("HYP996", 1, 5)]
