@@ -1,8 +1,12 @@
-"""Building the replacement nodes that fixes need, in the style of the code around them."""
+"""Building the replacement code that fixes need, in the style of the code around them."""
 
 from __future__ import annotations
 
+import http
+
 import libcst as cst
+
+from lint_rules.rules.matchers.syntax import has_star_kwargs, last_name
 
 
 def _separator(call: cst.Call) -> cst.Comma:
@@ -29,7 +33,7 @@ def add_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Cal
     if not args:
         return call.with_changes(args=[new_arg])
     last = args[-1]
-    if any(a.star == "**" for a in args):
+    if has_star_kwargs(call):
         # Keyword arguments may not follow ``**kwargs`` in the call's own order: insert before it.
         index = next(i for i, a in enumerate(args) if a.star == "**")
         separator = args[index - 1].comma if index > 0 and isinstance(args[index - 1].comma, cst.Comma) else _separator(call)
@@ -47,10 +51,34 @@ def add_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Cal
     return call.with_changes(args=args)
 
 
-def replace_keyword_value(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
-    """Set the value of the existing keyword argument ``name``."""
-    args = [
-        a.with_changes(value=value) if a.keyword is not None and a.keyword.value == name else a
-        for a in call.args
-    ]
-    return call.with_changes(args=args)
+def status_expression(old: cst.BaseExpression, code: int) -> cst.BaseExpression:
+    """``code`` spelled like ``old``: an int stays an int, ``status.HTTP_200_OK`` becomes
+    ``status.HTTP_204_NO_CONTENT``, ``HTTPStatus.OK`` becomes ``HTTPStatus.NO_CONTENT``."""
+    if isinstance(old, cst.Attribute):
+        owner = last_name(old.value)
+        phrase = http.HTTPStatus(code).name
+        if owner == "status":
+            return old.with_changes(attr=cst.Name(f"HTTP_{code}_{phrase}"))
+        if owner == "HTTPStatus":
+            return old.with_changes(attr=cst.Name(phrase))
+    if isinstance(old, cst.Integer):
+        return old.with_changes(value=str(code))
+    return cst.Integer(str(code))
+
+
+def python_string(text: str) -> str:
+    """A double-quoted Python string literal whose value is ``text`` (single quotes when
+    ``text`` holds a double quote and no single one, as ``repr`` and formatters do)."""
+    if '"' in text and "'" not in text:
+        return repr(text)
+    out = []
+    for char in text:
+        if char == "\\":
+            out.append("\\\\")
+        elif char == '"':
+            out.append('\\"')
+        elif char.isprintable():
+            out.append(char)
+        else:
+            out.append(repr(char)[1:-1])
+    return '"' + "".join(out) + '"'

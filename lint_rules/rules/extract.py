@@ -23,20 +23,21 @@ from lint_rules.rules.facts import (
     RouteFact,
     TopicFact,
 )
-from lint_rules.rules.hyperion import (
+from lint_rules.rules.matchers.imports import import_map
+from lint_rules.rules.matchers.modules import module_declarations
+from lint_rules.rules.matchers.routes import local_router_names, routes_of
+from lint_rules.rules.matchers.signatures import (
     all_params,
     annotated_aliases,
     depends_target,
-    dotted_name,
-    import_map,
     is_depends_call,
+    param_dependency,
+)
+from lint_rules.rules.matchers.syntax import (
+    dotted_name,
     keyword_arg,
     last_name,
-    local_router_names,
-    module_declarations,
-    param_dependency,
     positional_args,
-    routes_of,
     string_value,
 )
 
@@ -55,6 +56,45 @@ def _origin(dotted: str | None, imports: dict[str, str]) -> str | None:
     return f"{base}.{rest}" if rest else base
 
 
+def dependency_ref(target: cst.BaseExpression | None) -> str:
+    """How a ``Depends(...)`` target is recorded: ``get_db``, ``cruds_x.get_item``,
+    ``is_user_in()`` for a call (a dependency factory), ``""`` for anything else."""
+    if isinstance(target, cst.Call):
+        name = dotted_name(target.func)
+        return f"{name}()" if name else ""
+    return dotted_name(target) or ""
+
+
+def param_dependency_refs(
+    function: cst.FunctionDef, aliases: dict[str, cst.BaseExpression]
+) -> list[str]:
+    """The ``dependency_ref`` of every parameter provided by ``Depends(...)``."""
+    refs = []
+    for param in all_params(function):
+        dependency = param_dependency(param, aliases)
+        if dependency is not None:
+            refs.append(dependency_ref(dependency.target))
+    return refs
+
+
+def returned_inner_functions(function: cst.FunctionDef) -> list[cst.FunctionDef]:
+    """The functions defined in ``function``'s body that a ``return <name>`` of the body
+    (its top-level statements only) returns: what a dependency factory hands to FastAPI."""
+    body = function.body.body if isinstance(function.body, cst.IndentedBlock) else ()
+    inner = {s.name.value: s for s in body if isinstance(s, cst.FunctionDef)}
+    returned: list[cst.FunctionDef] = []
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if (
+                    isinstance(small, cst.Return)
+                    and isinstance(small.value, cst.Name)
+                    and small.value.value in inner
+                ):
+                    returned.append(inner[small.value.value])
+    return returned
+
+
 class FactsCollector:
     """Collects the facts of one file during the shared traversal."""
 
@@ -66,6 +106,7 @@ class FactsCollector:
         self.constants: dict[str, str] = {}
         self.functions: list[str] = []
         self.function_params: dict[str, tuple[str, ...]] = {}
+        self.function_dependencies: dict[str, tuple[str, ...]] = {}
         self.permission_names: set[str] = set()
         self._classes: list[Callable[[Locate], ClassFact]] = []
         self._declarations: list[Callable[[Locate], Declaration]] = []
@@ -78,6 +119,12 @@ class FactsCollector:
         return node
 
     # -- the traversal --------------------------------------------------------------------
+
+    @staticmethod
+    def needs_walk(source: str) -> bool:
+        """Only permission uses need the whole tree; a file that never writes
+        ``Permissions`` has none."""
+        return PERMISSIONS_SUFFIX in source
 
     def handlers(self) -> list[tuple[str, Callable[[Any], Any]]]:
         return [("visit_Module", self.visit_Module), ("visit_Attribute", self.visit_Attribute)]
@@ -107,6 +154,7 @@ class FactsCollector:
                 self.function_params[statement.name.value] = tuple(
                     p.name.value for p in all_params(statement)
                 )
+                self._function_dependencies(statement, aliases)
                 self._function_routes(statement, router_names, aliases)
             elif isinstance(statement, cst.SimpleStatementLine):
                 self._topic(statement)
@@ -122,6 +170,14 @@ class FactsCollector:
             self._keep(node)
             origin = self.imports.get(name)
             self._uses.append(lambda locate: PermissionUse(name, origin, member, locate(node)))
+        elif isinstance(value, cst.Attribute) and value.attr.value.endswith(PERMISSIONS_SUFFIX):
+            # ``endpoints_x.XPermissions.member``, the class reached through an imported module.
+            dotted, member = dotted_name(value), node.attr.value
+            if dotted is None or member.startswith("__") or dotted.split(".", 1)[0] not in self.imports:
+                return
+            self._keep(node)
+            qualified_origin = _origin(dotted, self.imports)
+            self._uses.append(lambda locate: PermissionUse(dotted, qualified_origin, member, locate(node)))
 
     # -- pieces ---------------------------------------------------------------------------
 
@@ -132,6 +188,7 @@ class FactsCollector:
         members: list[tuple[str, str | None, cst.CSTNode]] = []
         methods: list[str] = []
         classmethods: list[str] = []
+        tablename_node: cst.CSTNode | None = None
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
         for statement in body:
             if isinstance(statement, cst.FunctionDef):
@@ -149,6 +206,8 @@ class FactsCollector:
                     if isinstance(target, cst.Name):
                         self._keep(target)
                         members.append((target.value, string_value(value), target))
+                        if target.value == "__tablename__" and tablename_node is None:
+                            tablename_node = self._keep(value) if value is not None else None
 
         def build(locate: Locate) -> ClassFact:
             tablename = next(((v, n) for name, v, n in members if name == "__tablename__"), None)
@@ -161,7 +220,7 @@ class FactsCollector:
                 methods=tuple(methods),
                 classmethods=tuple(classmethods),
                 tablename=tablename[0] if tablename else None,
-                tablename_location=locate(tablename[1]) if tablename else None,
+                tablename_location=locate(tablename_node) if tablename_node is not None else None,
             )
 
         self._classes.append(build)
@@ -223,9 +282,11 @@ class FactsCollector:
             dependency = param_dependency(param, aliases)
             if dependency is not None and dependency.target_name:
                 dependencies.append(dependency.target_name)
+        param_refs = self.function_dependencies.get(node.name.value, ())
         for route in routes:
             extra = keyword_arg(route.call, "dependencies")
             found = list(dependencies)
+            refs = list(param_refs)
             if extra is not None and isinstance(extra.value, (cst.List, cst.Tuple)):
                 for element in extra.value.elements:
                     if is_depends_call(element.value):
@@ -233,16 +294,40 @@ class FactsCollector:
                         name = last_name(depends_target(element.value))
                         if name:
                             found.append(name)
+                        refs.append(dependency_ref(depends_target(element.value)))
             self._keep(route.call)
+            path_node = None
+            if route.path is not None:
+                positional = positional_args(route.call)
+                path_arg = positional[0] if positional else keyword_arg(route.call, "path")
+                path_node = self._keep(path_arg.value) if path_arg is not None else None
             self._routes.append(
-                lambda locate, route=route, found=tuple(found): RouteFact(
+                lambda locate, route=route, found=tuple(found), refs=tuple(refs), path_node=path_node: RouteFact(
                     methods=route.methods,
                     path=route.path,
                     function=route.name,
                     location=locate(route.call),
                     params=params,
                     dependencies=found,
+                    path_location=locate(path_node) if path_node is not None else None,
+                    dependency_refs=refs,
                 )
+            )
+
+    def _function_dependencies(
+        self, node: cst.FunctionDef, aliases: dict[str, cst.BaseExpression]
+    ) -> None:
+        """``function_dependencies`` of a module-level function, and the ``f()`` entries
+        of a dependency factory (the functions it returns)."""
+        name = node.name.value
+        self.function_dependencies[name] = tuple(param_dependency_refs(node, aliases))
+        inner = returned_inner_functions(node)
+        if inner:
+            self.function_params[f"{name}()"] = tuple(
+                dict.fromkeys(p.name.value for f in inner for p in all_params(f))
+            )
+            self.function_dependencies[f"{name}()"] = tuple(
+                dict.fromkeys(r for f in inner for r in param_dependency_refs(f, aliases))
             )
 
     def _topic(self, statement: cst.SimpleStatementLine) -> None:
@@ -288,5 +373,6 @@ class FactsCollector:
             imports=dict(self.imports),
             functions=tuple(self.functions),
             function_params=dict(self.function_params),
+            function_dependencies=dict(self.function_dependencies),
             constants=dict(self.constants),
         )

@@ -49,7 +49,7 @@ class ClassFact:
     methods: tuple[str, ...] = ()
     classmethods: tuple[str, ...] = ()
     tablename: str | None = None
-    tablename_location: Location | None = None
+    tablename_location: Location | None = None  # the string value of ``__tablename__ = "..."``
 
 
 @dataclass(frozen=True)
@@ -60,13 +60,18 @@ class RouteFact:
     location: Location  # the decorator call
     params: tuple[str, ...] = ()  # every parameter name of the function
     dependencies: tuple[str, ...] = ()  # names of the callables given to Depends(...)
+    # The path string literal (None when the path is not a literal).
+    path_location: Location | None = None
+    # Every Depends(...) of the parameters and of ``dependencies=[...]``, as written: ``get_db``,
+    # ``cruds_x.get_item``, ``is_user_in()`` for a factory call, ``""`` when not a (called) name.
+    dependency_refs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class PermissionUse:
     """``X.member`` where X names a permissions class (locally or through an import)."""
 
-    class_name: str
+    class_name: str  # as written: ``XPermissions``, or ``endpoints_x.XPermissions`` through a module
     origin: str | None  # the import X comes from, None when X is defined in the file
     member: str
     location: Location
@@ -91,7 +96,12 @@ class FileFacts:
     imports: Mapping[str, str] = field(default_factory=dict)  # local name -> dotted origin
     functions: tuple[str, ...] = ()  # module-level function names
     # Parameter names of every module-level function (dependencies declare path parameters too).
+    # Under ``f()``: those of the function(s) a factory ``f`` defines and returns
+    # (``def f(x): def inner(item_id): ...; return inner``), what ``Depends(f(...))`` calls.
     function_params: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The Depends(...) of those functions' parameters, keyed the same way, written as
+    # ``RouteFact.dependency_refs``.
+    function_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     constants: Mapping[str, str] = field(default_factory=dict)  # NAME = "literal" at module level
 
     @cached_property

@@ -1,7 +1,11 @@
 import libcst as cst
 
+from lint_rules.model import Location
 from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.module_shapes import Verdict, class_verdicts, endpoints_shape
+from lint_rules.rules.facts import FileFacts, ProjectIndex
+from lint_rules.rules.matchers.modules import endpoints_shape
+from lint_rules.rules.matchers.permissions import Verdict, class_verdicts
+from lint_rules.rules.permission_index import Owner, PermissionIndex
 
 
 class PermissionsClassBase(Rule):
@@ -15,9 +19,11 @@ class PermissionsClassBase(Rule):
     when the `class` statement runs, not by its name: `class ModulePermissions(ModulePermissions)`
     after importing the base is correct (the documentation's own example), while a class whose
     bases are only `StrEnum`, `Enum`, `str`, `object`, other library classes, or a local class
-    that is itself not a `ModulePermissions`, is reported. A base imported from another project
-    file cannot be judged from this file alone and is not reported; neither is a `permissions=`
-    class imported from another file.
+    that is itself not a `ModulePermissions`, is reported. A base imported from another file
+    of the project is followed there, through as many files as its chain takes: the class is
+    reported when the chain ends without `ModulePermissions`. A base from outside the project
+    (or one that cannot be found) is not judged, nor is a `permissions=` class imported from
+    another file (it is judged in its own file).
 
     ## Why is this bad?
     `ModulePermissions` is the type `Module(permissions=...)` is declared to take: at start-up
@@ -57,6 +63,9 @@ class PermissionsClassBase(Rule):
     message = "Permissions class `{name}` {problem}, so it is not a `ModulePermissions`; write `class {name}(ModulePermissions):` with `from app.core.permissions.type_permissions import ModulePermissions`"
     fix_title = "Subclass `ModulePermissions`"
     applies_to = ("endpoints_*.py", "permissions_*.py")
+    needs_project = True
+    # Permissions classes whose base this file alone cannot judge (imported from elsewhere).
+    pending: frozenset[str] = frozenset()
 
     VALID = [
         Valid(
@@ -93,7 +102,7 @@ class PermissionsClassBase(Rule):
             module = Module(root="demo", tag="Demo", factory=None, permissions=DemoPermissions)
             """
         ),
-        # A base imported from a project file cannot be judged here (the project index can).
+        # A base imported from a file that is not in the project is not judged.
         Valid(
             """
             from app.modules.demo.types_demo import SharedPermissions
@@ -102,6 +111,35 @@ class PermissionsClassBase(Rule):
             class DemoPermissions(SharedPermissions):
                 access_demo = "access_demo"
             """
+        ),
+        # A base imported from another project file, itself a ModulePermissions through two files.
+        Valid(
+            """
+            from app.modules.demo.types_demo import SharedPermissions
+
+
+            class DemoPermissions(SharedPermissions):
+                access_demo = "access_demo"
+
+
+            module = Module(root="demo", tag="Demo", factory=None, permissions=DemoPermissions)
+            """,
+            files={
+                "app/modules/demo/types_demo.py": """
+                    from app.modules.demo import utils_demo
+
+
+                    class SharedPermissions(utils_demo.RootPermissions):
+                        pass
+                """,
+                "app/modules/demo/utils_demo.py": """
+                    from app.core.permissions.type_permissions import ModulePermissions
+
+
+                    class RootPermissions(ModulePermissions):
+                        pass
+                """,
+            },
         ),
         # Module-qualified base, and a local intermediate base class.
         Valid(
@@ -219,6 +257,56 @@ class PermissionsClassBase(Rule):
             line=8,
             column=1,
         ),
+        # The imported base is a plain StrEnum in another project file.
+        Invalid(
+            """
+            from app.modules.demo.types_demo import SharedPermissions
+
+
+            class DemoPermissions(SharedPermissions):
+                access_demo = "access_demo"
+            """,
+            line=4,
+            column=1,
+            files={
+                "app/modules/demo/types_demo.py": """
+                    from enum import StrEnum
+
+
+                    class SharedPermissions(StrEnum):
+                        pass
+                """,
+            },
+            message="Permissions class `DemoPermissions` subclasses `SharedPermissions` (app/modules/demo/types_demo.py:4), so it is not a `ModulePermissions`; write `class DemoPermissions(ModulePermissions):` with `from app.core.permissions.type_permissions import ModulePermissions`",
+        ),
+        # Passed as permissions= under another name; the base, re-exported by a package, is a local
+        # class there that is no ModulePermissions.
+        Invalid(
+            """
+            from app.modules.demo import DemoBase
+
+
+            class DemoRights(DemoBase):
+                access_demo = "access_demo"
+
+
+            module = Module(root="demo", tag="Demo", factory=None, permissions=DemoRights)
+            """,
+            line=4,
+            column=1,
+            files={
+                "app/modules/demo/__init__.py": """
+                    from .types_demo import DemoBase
+                """,
+                "app/modules/demo/types_demo.py": """
+                    import enum
+
+
+                    class DemoBase(str, enum.Enum):
+                        pass
+                """,
+            },
+        ),
         Invalid(
             """
             from pydantic import BaseModel
@@ -240,10 +328,13 @@ class PermissionsClassBase(Rule):
             for declaration in endpoints_shape(node).declarations
             if (name := declaration.permissions_name()) is not None
         }
+        pending = set()
         for name, found in verdicts.items():
-            if found.verdict is not Verdict.NO:
-                continue
             if not (name.endswith("Permissions") or name in passed):
+                continue
+            if found.verdict is Verdict.UNKNOWN:
+                pending.add(name)
+            if found.verdict is not Verdict.NO:
                 continue
             if found.bases:
                 bases = ", ".join(f"`{base}`" for base in found.bases)
@@ -251,3 +342,27 @@ class PermissionsClassBase(Rule):
             else:
                 problem = "has no base class"
             self.report(found.classdef, name=name, problem=problem)
+        self.pending = frozenset(pending)
+
+    def check(self, facts: FileFacts, project: ProjectIndex) -> None:
+        """The classes whose base is imported: follow the base through the project."""
+        if not self.pending:
+            return
+        index = PermissionIndex.of(project)
+        for name in sorted(self.pending):
+            cls = index.local_class(facts, name)
+            if cls is None:
+                continue
+            owner = Owner(facts, cls)
+            if index.verdict(owner) is not Verdict.NO:
+                continue
+            written, related = [], []
+            for base_name, base in index.bases(owner):
+                if isinstance(base, Owner):
+                    written.append(f"`{base_name}` ({base.place})")
+                    location = base.cls.location
+                    note = f"`{base.cls.name}` is defined here, and is no `ModulePermissions`"
+                    related.append(Location(location.path, location.start, location.end, note))
+                else:
+                    written.append(f"`{base_name}`")
+            self.report_at(cls.location, name=name, problem=f"subclasses {', '.join(written)}", related=related)

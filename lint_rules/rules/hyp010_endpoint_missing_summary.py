@@ -1,9 +1,13 @@
 import libcst as cst
 
 from lint_rules.rules.base import Applicability, Invalid, Rule, Valid
-from lint_rules.rules.edits import add_keyword
-from lint_rules.rules.hyperion import local_router_names, routes_of
-from lint_rules.rules.route_shapes import docstring_summary, keyword_unknown, python_string
+from lint_rules.rules.edits import add_keyword, python_string
+from lint_rules.rules.matchers.routes import (
+    docstring_summary,
+    keyword_unknown,
+    local_router_names,
+    routes_of,
+)
 
 
 class EndpointMissingSummary(Rule):

@@ -1,16 +1,18 @@
 import libcst as cst
 
 from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.hyperion import local_router_names, routes_of, status_code_value
-from lint_rules.rules.route_shapes import (
+from lint_rules.rules.matchers.routes import (
     annotation_is_model,
     annotation_is_none,
     annotation_is_response,
     body_allowed,
     is_redirect_class,
     keyword_unknown,
+    local_router_names,
     returned_response_classes,
     returns_value,
+    routes_of,
+    status_code_value,
 )
 
 

@@ -1,8 +1,8 @@
 import libcst as cst
 
 from lint_rules.rules.base import Applicability, Invalid, Rule, Valid
-from lint_rules.rules.hyperion import local_router_names, routes_of
-from lint_rules.rules.route_shapes import explicit_status, status_expression
+from lint_rules.rules.edits import status_expression
+from lint_rules.rules.matchers.routes import explicit_status, local_router_names, routes_of
 
 
 class DeleteNot204(Rule):

@@ -1,13 +1,14 @@
 import libcst as cst
 
 from lint_rules.rules.base import Applicability, Invalid, Rule, Valid
-from lint_rules.rules.hyperion import local_router_names, routes_of
-from lint_rules.rules.route_shapes import (
+from lint_rules.rules.edits import status_expression
+from lint_rules.rules.matchers.routes import (
     explicit_status,
     is_redirect_class,
+    local_router_names,
     response_class_name,
     returned_response_classes,
-    status_expression,
+    routes_of,
 )
 
 

@@ -2,8 +2,13 @@ import libcst as cst
 
 from lint_rules.rules.base import Applicability, Invalid, Rule, Valid
 from lint_rules.rules.edits import add_keyword
-from lint_rules.rules.hyperion import local_router_names, routes_of
-from lint_rules.rules.route_shapes import explicit_status, is_none, keyword_unknown
+from lint_rules.rules.matchers.routes import (
+    explicit_status,
+    keyword_unknown,
+    local_router_names,
+    routes_of,
+)
+from lint_rules.rules.matchers.syntax import is_none
 
 
 class NoContentResponseModel(Rule):

@@ -1,15 +1,16 @@
 import libcst as cst
 
 from lint_rules.rules.base import Invalid, Option, Rule, Valid
-from lint_rules.rules.hyperion import (
+from lint_rules.rules.matchers.routes import local_router_names, routes_of
+from lint_rules.rules.matchers.signatures import (
     all_params,
     annotated_aliases,
-    local_router_names,
+    is_type_named,
+    may_be_imported_alias,
     param_dependency,
-    routes_of,
+    top_level_names,
     unwrap_annotated,
 )
-from lint_rules.rules.signatures import is_type_named, may_be_imported_alias, top_level_names
 
 
 class DbNotGetDb(Rule):

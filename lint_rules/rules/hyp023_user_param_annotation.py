@@ -1,15 +1,15 @@
 import libcst as cst
 
 from lint_rules.rules.base import Applicability, Invalid, Option, Rule, Valid
-from lint_rules.rules.hyperion import (
+from lint_rules.rules.matchers.imports import import_map
+from lint_rules.rules.matchers.routes import local_router_names, routes_of
+from lint_rules.rules.matchers.signatures import (
     all_params,
     annotated_aliases,
-    import_map,
-    local_router_names,
+    core_user_annotation_problem,
+    matches_any,
     param_dependency,
-    routes_of,
 )
-from lint_rules.rules.signatures import core_user_annotation_problem, matches_any
 
 
 class UserParamAnnotation(Rule):

@@ -1,8 +1,11 @@
 import libcst as cst
 
 from lint_rules.rules.base import Applicability, Invalid, Rule, Valid
-from lint_rules.rules.hyperion import all_params, annotated_aliases
-from lint_rules.rules.layers import is_session_annotation
+from lint_rules.rules.matchers.signatures import (
+    all_params,
+    annotated_aliases,
+    is_session_annotation,
+)
 
 _METHODS = frozenset({"commit", "rollback"})
 

@@ -3,14 +3,15 @@ import re
 import libcst as cst
 
 from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.hyperion import import_map, last_name
-from lint_rules.rules.layers import (
+from lint_rules.rules.matchers.imports import import_map
+from lint_rules.rules.matchers.models import (
     assigned_value,
     base_expressions,
     class_attribute,
     is_model_base,
     model_classes,
 )
+from lint_rules.rules.matchers.syntax import last_name
 
 
 class ModelMissingTablename(Rule):

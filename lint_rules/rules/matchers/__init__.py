@@ -1,0 +1,29 @@
+"""What Hyperion code looks like: the matchers the rules share.
+
+Every matcher is a pure function of LibCST nodes that reads shapes, not resolved names.
+Rules import from the module that holds what they need:
+
+- ``syntax``: names, literals and call arguments (``dotted_name``, ``last_name``,
+  ``string_value``, ``is_none``, ``keyword_arg``, ``positional_args``, ``has_star_kwargs``,
+  ``assignment_targets``). The base of all the others; knows nothing of Hyperion.
+- ``imports``: the one import parser (``import_bindings``) and what is folded from it:
+  ``import_map`` (local name -> origin), ``line_origins`` (one line, for file order),
+  ``file_imports`` (every import, ``TYPE_CHECKING`` told apart) and ``layer_of``.
+- ``routes``: route decorators (``Route``, ``routes_of``, ``local_router_names``), status
+  codes (``status_code_value``, ``explicit_status``, ``body_allowed``), the response a route
+  sends (``response_class_name``, ``returns_value``, ``returns_nothing``, return
+  annotations) and its docstring.
+- ``modules``: the module scope of an endpoints file: ``scope_statements``, ``bound_names``,
+  ``expected_declaration``, ``module_declarations`` and ``endpoints_shape`` (declarations,
+  routers, first route, ``include_router`` calls).
+- ``permissions``: whether a class is a ``ModulePermissions`` subclass (``class_verdicts``).
+- ``signatures``: parameters and annotations: ``all_params``, ``param_dependency``
+  (``Depends`` as a default, in ``Annotated`` or an alias), ``annotated_aliases``,
+  ``unwrap_annotated``, ``is_type_named``, ``is_session_annotation``,
+  ``core_user_annotation_problem``.
+- ``models``: classes and their bodies: ``model_classes``, ``is_non_model_class``,
+  ``base_expressions``, ``body_statements``, ``class_attribute``.
+
+Building replacement code for fixes (``add_keyword``, ``status_expression``,
+``python_string``) lives next door, in ``lint_rules/rules/edits.py``.
+"""

@@ -1,0 +1,171 @@
+"""Imports: what the names a file imports refer to, and which modules (layers) it imports.
+
+One parser, ``import_bindings``, reads an import statement; the rest folds its answers:
+``import_map`` (local name -> origin, for the file's top-level imports), ``line_origins``
+(the same for one line, to resolve names in file order) and ``file_imports`` (every import
+anywhere in the file, ``if TYPE_CHECKING:`` blocks told apart, for the layering rules).
+
+Hyperion's layers are told apart by file name: ``endpoints_<m>.py`` calls ``cruds_<m>.py``,
+which queries ``models_<m>.py`` and returns ``schemas_<m>.py`` objects; ``types_<m>.py``
+holds what every layer shares (enums). ``layer_of`` reads the layer from a dotted name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import libcst as cst
+
+from lint_rules.rules.matchers.syntax import dotted_name, last_name
+
+LAYER_KINDS = ("endpoints", "cruds", "models", "schemas")
+
+
+def from_module(node: cst.ImportFrom) -> str:
+    """The module of ``from <module> import ...``, with a relative import's leading dots."""
+    return "." * len(node.relative) + (dotted_name(node.module) or "")
+
+
+def import_bindings(node: cst.Import | cst.ImportFrom) -> list[tuple[str, str, bool]]:
+    """The names an import statement binds, in order, as ``(local, dotted, plain)``
+    (nothing for ``import *``).
+
+    ``local`` is the name bound in the file and ``dotted`` what is imported, a relative
+    import's leading dots kept: ``from . import cruds_x`` gives ``("cruds_x", ".cruds_x",
+    False)``; ``import app.core.users.models_users as models_users`` gives ``("models_users",
+    "app.core.users.models_users", False)``. ``plain`` marks ``import a.b`` without ``as``,
+    which binds the package: ``("a", "a.b", True)``, and ``a`` refers to ``a``, not ``a.b``.
+    Plain tuples: this runs for every import of every file, several times.
+    """
+    found: list[tuple[str, str, bool]] = []
+    if isinstance(node, cst.ImportFrom):
+        if isinstance(node.names, cst.ImportStar):
+            return found
+        base = from_module(node)
+        prefix = base if base.endswith(".") else base + "."
+        for alias in node.names:
+            name = dotted_name(alias.name)
+            if name is not None:
+                found.append((alias.evaluated_alias or name, prefix + name, False))
+        return found
+    for alias in node.names:
+        dotted = dotted_name(alias.name)
+        if dotted is None:
+            continue
+        if alias.asname is not None:
+            found.append((alias.evaluated_alias or dotted, dotted, False))
+        else:
+            found.append((dotted.split(".", 1)[0], dotted, True))
+    return found
+
+
+def line_origins(statement: cst.SimpleStatementLine) -> dict[str, str]:
+    """Local name -> origin for the imports of one line (a later binding of a name wins)."""
+    return {
+        local: local if plain else dotted
+        for small in statement.body
+        if isinstance(small, (cst.Import, cst.ImportFrom))
+        for local, dotted, plain in import_bindings(small)
+    }
+
+
+def import_map(module: cst.Module) -> dict[str, str]:
+    """Local name -> dotted origin, for every top-level import.
+
+    ``from app.core.permissions.type_permissions import ModulePermissions`` maps
+    ``ModulePermissions`` to ``app.core.permissions.type_permissions.ModulePermissions``;
+    ``import app.core.users.models_users as models_users`` maps ``models_users`` to
+    ``app.core.users.models_users``. Relative imports keep their leading dots. A plain
+    ``import a.b`` maps ``a`` to ``a`` unless an earlier import already bound ``a``.
+    """
+    names: dict[str, str] = {}
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, (cst.Import, cst.ImportFrom)):
+                for local, dotted, plain in import_bindings(small):
+                    if plain:
+                        names.setdefault(local, local)
+                    else:
+                        names[local] = dotted
+    return names
+
+
+# -- every import of the file, for the layering rules ---------------------------------------
+
+
+def is_type_checking_test(test: cst.BaseExpression) -> bool:
+    """``TYPE_CHECKING`` or ``typing.TYPE_CHECKING`` (the test of an ``if``)."""
+    return last_name(test) == "TYPE_CHECKING" and dotted_name(test) is not None
+
+
+@dataclass(frozen=True)
+class ImportedName:
+    """One module (or name that may be a module) an import statement brings in."""
+
+    statement: cst.Import | cst.ImportFrom
+    # Dotted, with the leading dots of a relative import kept: ``.cruds_demo``.
+    dotted: str
+    # True inside ``if TYPE_CHECKING:``: the import never runs.
+    type_checking: bool
+
+
+def file_imports(module: cst.Module) -> list[ImportedName]:
+    """Every import anywhere in the file (functions and ``if`` blocks included).
+
+    ``from a.b import c`` yields ``a.b`` and ``a.b.c`` (``c`` may be a module); relative
+    imports are kept (``from . import cruds_x`` yields ``.`` and ``.cruds_x``) and
+    TYPE_CHECKING blocks are told apart.
+    """
+    found: list[ImportedName] = []
+    for node, guarded in _walk_imports(module, False):
+        if isinstance(node, cst.ImportFrom):
+            found.append(ImportedName(node, from_module(node), guarded))
+        found.extend(ImportedName(node, dotted, guarded) for _, dotted, _ in import_bindings(node))
+    return found
+
+
+def _walk_imports(
+    node: cst.CSTNode, guarded: bool
+) -> Iterator[tuple[cst.Import | cst.ImportFrom, bool]]:
+    """Imports are statements: walk statement bodies only, never into expressions."""
+    if isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+        for small in node.body:
+            if isinstance(small, (cst.Import, cst.ImportFrom)):
+                yield small, guarded
+        return
+    if isinstance(node, (cst.Module, cst.IndentedBlock)):
+        for child in node.body:
+            yield from _walk_imports(child, guarded)
+        return
+    if isinstance(node, cst.If):
+        yield from _walk_imports(node.body, guarded or is_type_checking_test(node.test))
+        if node.orelse is not None:
+            yield from _walk_imports(node.orelse, guarded)
+        return
+    if isinstance(node, cst.BaseCompoundStatement):
+        for name in ("body", "handlers", "orelse", "finalbody", "cases"):
+            value = getattr(node, name, None)
+            if isinstance(value, cst.CSTNode):
+                yield from _walk_imports(value, guarded)
+            elif isinstance(value, (tuple, list)):
+                for item in value:
+                    yield from _walk_imports(item, guarded)
+        return
+    if isinstance(node, (cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)):
+        yield from _walk_imports(node.body, guarded)
+
+
+def layer_of(dotted: str) -> str | None:
+    """``cruds`` for ``app.modules.x.cruds_x`` (or ``.cruds_x``, or ``...cruds_x.get_y``).
+
+    The layer is read from the first dotted component named ``<kind>_<something>`` with
+    a layer kind; folders such as ``core_endpoints`` are not layers.
+    """
+    for part in dotted.split("."):
+        kind, sep, rest = part.partition("_")
+        if sep and rest and kind in LAYER_KINDS:
+            return kind
+    return None
