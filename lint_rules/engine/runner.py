@@ -39,6 +39,14 @@ def hyperion_root(path: Path) -> Path | None:
     return None
 
 
+def applies(patterns: Sequence[str], relative_path: str, name: str) -> bool:
+    """A pattern with a ``/`` matches the project-relative path (``app/modules/*/*.py``);
+    one without matches the file name (``endpoints_*.py``)."""
+    return any(
+        fnmatch.fnmatchcase(relative_path if "/" in p else name, p) for p in patterns
+    )
+
+
 class Linter:
     """The configured set of rules, ready to lint files of one project."""
 
@@ -48,11 +56,13 @@ class Linter:
         self.enabled = [rules[c] for c in sorted(config.enabled_codes())]
         self.needs_project = any(rule.needs_project for rule in self.enabled)
         self._setups: dict[tuple[str, frozenset[str]], list[RuleSetup]] = {}
+        self._path_patterns = any("/" in p for rule in self.enabled for p in rule.applies_to)
         self._indexes: dict[Path, ProjectIndex] = {}
 
     @property
     def patterns(self) -> list[str]:
-        return sorted({p for rule in self.enabled for p in rule.applies_to})
+        """File-name patterns for discovery (a path pattern contributes its last part)."""
+        return sorted({p.rsplit("/", 1)[-1] for rule in self.enabled for p in rule.applies_to})
 
     @property
     def exclude(self) -> list[str]:
@@ -74,21 +84,26 @@ class Linter:
             return path.absolute().as_posix()
 
     def rules_for(self, relative_path: str) -> list[RuleSetup]:
+        """The enabled rules that apply to this project-relative path, with their options."""
         name = PurePosixPath(relative_path).name
         ignored = self.config.ignored_for(relative_path)
-        key = (name, ignored)
+        key = (relative_path if self._path_patterns else name, ignored)
         setups = self._setups.get(key)
         if setups is None:
             setups = [
                 (rule, self.config.rule_options.get(rule.code, {}))
                 for rule in self.enabled
-                if rule.code not in ignored and any(fnmatch.fnmatchcase(name, p) for p in rule.applies_to)
+                if rule.code not in ignored and applies(rule.applies_to, relative_path, name)
             ]
             self._setups[key] = setups
         return setups
 
     def collect(self, paths: Sequence[Path]) -> list[Path]:
-        return collect_files(paths, root=self.config.root, exclude=self.exclude, patterns=self.patterns)
+        """The files under ``paths`` that some enabled rule applies to."""
+        found = collect_files(paths, root=self.config.root, exclude=self.exclude, patterns=self.patterns)
+        if not self._path_patterns:
+            return found
+        return [p for p in found if self.rules_for(self.relative(p))]
 
     # -- one file ------------------------------------------------------------------------
 

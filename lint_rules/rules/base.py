@@ -194,7 +194,8 @@ class Rule:
     fix_title: ClassVar[str | None] = None
     # None when the rule offers no automatic fix.
     fix_safety: ClassVar[Applicability | None] = None
-    # Glob patterns on the file name; the rule runs only on matching files.
+    # Glob patterns: on the file name (``endpoints_*.py``), or, with a ``/``, on the
+    # project-relative path (``app/modules/*/*.py``). The rule runs only on matching files.
     applies_to: ClassVar[tuple[str, ...]] = ("endpoints_*.py",)
     # Opt-in rules are off unless their code is selected explicitly.
     default_enabled: ClassVar[bool] = True
@@ -264,6 +265,8 @@ class Rule:
     def default_path(cls) -> str:
         """A project path this rule applies to, for cases that do not give one."""
         pattern = cls.applies_to[0]
+        if "/" in pattern:
+            return pattern.replace("*", "demo", 1).replace("*", "endpoints_demo", 1).replace("*", "demo")
         name = pattern.replace("*", "demo")
         kind = name.split("_", 1)[0]
         if kind in {"endpoints", "cruds", "models", "schemas", "factory", "types", "utils"}:

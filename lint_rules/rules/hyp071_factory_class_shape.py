@@ -1,0 +1,201 @@
+from lint_rules.rules.base import Invalid, Rule, Valid
+from lint_rules.rules.facts import FileFacts, ProjectIndex
+from lint_rules.rules.module_index import ModuleIndex
+
+REQUIRED = ("run", "should_run")
+
+
+class FactoryClassShape(Rule):
+    """
+    ## What it does
+    Checks, in `factory_*.py` files, that the factory class (a subclass of Hyperion's
+    `Factory`, or a class named `*Factory`) subclasses `app.types.factory.Factory`
+    (directly or through other project classes, resolved through imports) and defines
+    `run` and `should_run` as `@classmethod`s (its own, or inherited from a project base
+    class other than `Factory`, whose abstract ones do not count).
+
+    ## Why is this bad?
+    At startup in development, Hyperion runs every factory given to `Module(factory=...)`:
+    it orders them by `depends_on`, then awaits `factory.should_run(db)` and
+    `factory.run(db, settings)`. `Factory` declares both methods abstract, so a subclass
+    that lacks one cannot even be instantiated: `factory=AdvertFactory()` raises at import
+    and the whole API fails to start. A class that does not subclass `Factory` escapes that
+    check and fails later, in the middle of the startup. `app/types/factory.py` declares
+    both methods as classmethods, and code may call them on the class
+    (`CoreUsersFactory.run(db, settings)`), where an instance method fails.
+
+    ## Example
+    ```python
+    class AdvertFactory(Factory):
+        async def run(self, db: AsyncSession, settings: Settings) -> None: ...
+    ```
+
+    ## Use instead
+    ```python
+    class AdvertFactory(Factory):
+        depends_on = []
+
+        @classmethod
+        async def run(cls, db: AsyncSession, settings: Settings) -> None: ...
+
+        @classmethod
+        async def should_run(cls, db: AsyncSession) -> bool:
+            return await cruds_advert.get_adverts(db) == []
+    ```
+
+    ## Fix safety
+    There is no automatic fix: the missing method has to be written.
+
+    ## Options
+    None.
+    """
+
+    code = "HYP071"
+    name = "factory-class-shape"
+    message = "Factory `{factory}` must define `run` and `should_run` as classmethods, but {problems}; write them as in `app/types/factory.py` (`@classmethod async def run(cls, db, settings)`)"
+    not_factory_message = "`{factory}` does not subclass Hyperion's `Factory`; write `class {factory}(Factory)` with `from app.types.factory import Factory`, so that the app can run it"
+    applies_to = ("factory_*.py",)
+    needs_project = True
+
+    VALID = [
+        Valid(
+            """
+            from app.types.factory import Factory
+
+
+            class AdvertFactory(Factory):
+                depends_on = []
+
+                @classmethod
+                async def run(cls, db, settings) -> None:
+                    await cls.create_adverts(db)
+
+                @classmethod
+                async def should_run(cls, db) -> bool:
+                    return True
+
+                @staticmethod
+                async def create_adverts(db) -> None: ...
+            """,
+            path="app/modules/advert/factory_advert.py",
+        ),
+        # Methods inherited from a project base factory; a helper class that is no factory.
+        Valid(
+            """
+            from dataclasses import dataclass
+
+            from app.modules.raid.base_factory import RaidBaseFactory
+
+
+            @dataclass
+            class Participant:
+                name: str
+
+
+            class RaidFactory(RaidBaseFactory):
+                @classmethod
+                async def run(cls, db, settings) -> None: ...
+            """,
+            path="app/modules/raid/factory_raid.py",
+            files={
+                "app/modules/raid/base_factory.py": """
+                    import app.types.factory
+
+
+                    class RaidBaseFactory(app.types.factory.Factory):
+                        @classmethod
+                        async def should_run(cls, db) -> bool:
+                            return True
+                """,
+            },
+        ),
+        # A base that cannot be followed decides nothing.
+        Valid(
+            """
+            from app.utils.base import BaseFactory
+
+
+            class CdrFactory(BaseFactory):
+                pass
+            """,
+            path="app/modules/cdr/factory_cdr.py",
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            from app.types.factory import Factory
+
+
+            class AdvertFactory(Factory):
+                depends_on = []
+
+                async def run(self, db, settings) -> None: ...
+
+                @classmethod
+                async def should_run(cls, db) -> bool:
+                    return True
+            """,
+            line=4,
+            column=1,
+            path="app/modules/advert/factory_advert.py",
+            message="Factory `AdvertFactory` must define `run` and `should_run` as classmethods, but `run` is not a `@classmethod`; write them as in `app/types/factory.py` (`@classmethod async def run(cls, db, settings)`)",
+        ),
+        Invalid(
+            """
+            from app.types.factory import Factory
+
+
+            class LoanFactory(Factory):
+                @classmethod
+                async def run(cls, db, settings) -> None: ...
+            """,
+            line=4,
+            column=1,
+            path="app/modules/loan/factory_loan.py",
+            message="Factory `LoanFactory` must define `run` and `should_run` as classmethods, but `should_run` is missing; write them as in `app/types/factory.py` (`@classmethod async def run(cls, db, settings)`)",
+        ),
+        # Named like a factory, based on something else (factory_boy's Factory here).
+        Invalid(
+            """
+            from factory import Factory
+
+
+            class CinemaFactory(Factory):
+                @classmethod
+                async def run(cls, db, settings) -> None: ...
+
+                @classmethod
+                async def should_run(cls, db) -> bool:
+                    return True
+            """,
+            line=4,
+            column=1,
+            path="app/modules/cinema/factory_cinema.py",
+            message="`CinemaFactory` does not subclass Hyperion's `Factory`; write `class CinemaFactory(Factory)` with `from app.types.factory import Factory`, so that the app can run it",
+        ),
+    ]
+
+    def check(self, facts: FileFacts, project: ProjectIndex) -> None:
+        index = ModuleIndex.of(project)
+        for cls in facts.classes:
+            verdict = index.is_factory(facts, cls)
+            if verdict is None:
+                continue
+            if verdict is False:
+                if cls.name.endswith("Factory"):
+                    self.report_at(
+                        cls.location, self.not_factory_message.format(factory=cls.name)
+                    )
+                continue
+            methods = index.factory_methods(facts, cls)
+            if methods is None:
+                continue
+            problems = []
+            for name in REQUIRED:
+                if name not in methods:
+                    problems.append(f"`{name}` is missing")
+                elif not methods[name]:
+                    problems.append(f"`{name}` is not a `@classmethod`")
+            if problems:
+                self.report_at(cls.location, factory=cls.name, problems=" and ".join(problems))
