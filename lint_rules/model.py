@@ -59,6 +59,10 @@ class Finding:
     fix_title: str | None = None
     fix: Fix | None = None
     related: tuple[Location, ...] = field(default=())
+    # What identifies the finding when lines move (baselines, CI fingerprints): the
+    # enclosing ``Class.function`` and the first line of the offending code, normalised.
+    scope: str = ""
+    snippet: str = ""
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

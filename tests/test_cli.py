@@ -71,7 +71,7 @@ def test_json_document_has_ruffs_schema(project) -> None:
     root = project({ENDPOINTS: MISSING})
     result = run("check", "--select", "HYP012", "--output-format", "json")
     assert result.exit_code == 1
-    document = json.loads(result.output)
+    document = json.loads(result.stdout)
     assert document == [
         {
             "cell": None,

@@ -20,7 +20,7 @@ PROJECT_RULES = [code for code, rule in all_rules().items() if rule.needs_projec
 def _json(*args: str) -> list[dict]:
     result = CliRunner().invoke(main, ["check", "--output-format", "json", *args])
     assert result.exit_code in (0, 1), result.output
-    return json.loads(result.output)
+    return json.loads(result.stdout)
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_stdin_buffer_replaces_the_file_on_disk(sample: Path) -> None:
         main, ["check", "--select", "HYP053", "--output-format", "json", "--stdin-filename", path], input=text
     )
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == []
+    assert json.loads(result.stdout) == []
     # The file on disk still has the duplicate: bookclub's findings name it.
     on_disk = _json("--select", "HYP053", "app/modules/bookclub/models_bookclub.py")
     assert [(f["location"]["row"], f["message"][:28]) for f in on_disk] == [(24, "Model `Loan` is also defined")]

@@ -61,6 +61,8 @@ class Config:
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     # The folder that holds Hyperion's ``app/``, when it cannot be found from the files.
     project_root: Path | None = None
+    # The baseline file (default: .hyperion-lint-baseline.json beside the configuration).
+    baseline: Path | None = None
 
     def merged(
         self,
@@ -188,6 +190,7 @@ _KEYS = {
     "extend-exclude": "list of gitignore-style patterns",
     "rules": "table of per-rule option tables, e.g. [tool.hyperion-lint.rules.HYP020]",
     "root": "path of the folder that holds Hyperion's app/ (default: found from the files)",
+    "baseline": "path of the baseline file (default: .hyperion-lint-baseline.json)",
 }
 
 
@@ -225,6 +228,13 @@ def parse_table(table: Mapping[str, Any], *, root: Path, source: Path | None) ->
             project_root = (root / table["root"]).resolve()
         else:
             errors.append(f"{where} root: expected a path as a string, got {table['root']!r}")
+
+    baseline = None
+    if "baseline" in table:
+        if isinstance(table["baseline"], str):
+            baseline = (root / table["baseline"]).resolve()
+        else:
+            errors.append(f"{where} baseline: expected a path as a string, got {table['baseline']!r}")
 
     per_file: dict[str, tuple[str, ...]] = {}
     raw_pfi = table.get("per-file-ignores", {})
@@ -277,4 +287,5 @@ def parse_table(table: Mapping[str, Any], *, root: Path, source: Path | None) ->
         extend_exclude=extend_exclude,
         rule_options=options,
         project_root=project_root,
+        baseline=baseline,
     )

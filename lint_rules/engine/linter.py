@@ -12,11 +12,13 @@ import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import libcst as cst
 
 from lint_rules.engine.positions import NodeSpans
+from lint_rules.engine.scopes import Scopes, definitions_of, scope_at, scope_nodes, scopes_from, scopes_of, snippet
 from lint_rules.engine.suppression import parse_suppressions
 from lint_rules.engine.walker import build_dispatch, walk
 from lint_rules.model import (
@@ -139,7 +141,14 @@ def _internal_error(path: str, guard: _Guard, spans: NodeSpans | None) -> Findin
     )
 
 
-def _finding(rule: type[Rule], path: str, report: Report, spans: NodeSpans | None) -> Finding:
+def _finding(
+    rule: type[Rule],
+    path: str,
+    report: Report,
+    spans: NodeSpans | None,
+    lines: Sequence[str],
+    scopes: Scopes,
+) -> Finding:
     fix = None
     if report.location is not None:
         start, end = report.location.start, report.location.end
@@ -163,6 +172,8 @@ def _finding(rule: type[Rule], path: str, report: Report, spans: NodeSpans | Non
         fix_title=report.fix_title,
         fix=fix,
         related=report.related,
+        scope=scope_at(scopes, start),
+        snippet=snippet(lines, start, end),
     )
 
 
@@ -179,6 +190,12 @@ class Analysis:
     guards: list[_Guard] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     facts: FileFacts | None = None
+    # Computed with the positions when the traversal reported something, else on demand.
+    scopes: Scopes | None = None
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.source.splitlines()
 
 
 def analyze_module(
@@ -190,7 +207,10 @@ def analyze_module(
     draft = FactsCollector(path) if extract else None
     handlers = [h for g in guards for h in g.handlers()]
     if draft is not None:
-        handlers.extend(draft.handlers())
+        if handlers or draft.needs_walk(source):
+            handlers.extend(draft.handlers())
+        else:
+            draft.visit_Module(module)  # module-level facts only: no need to walk the tree
     walk(module, build_dispatch(handlers), context.ancestors)
 
     watched: list[cst.CSTNode] = list(draft.nodes) if draft is not None else []
@@ -208,12 +228,17 @@ def analyze_module(
         if draft is not None:
             analysis.facts = draft.build(lambda node: _unreachable(node))
         return analysis
-    spans = NodeSpans(module, watched)
+    definitions = definitions_of(module)
+    spans = NodeSpans(module, watched + scope_nodes(definitions))
+    analysis.scopes = scopes_from(definitions, spans)
     if draft is not None:
         analysis.facts = draft.build(lambda node: Location(path, *spans.range(node)))
     for guard in guards:
         rule_class = type(guard.rule)
-        analysis.findings.extend(_finding(rule_class, path, r, spans) for r in guard.rule.reports)
+        analysis.findings.extend(
+            _finding(rule_class, path, r, spans, analysis.lines, analysis.scopes)
+            for r in guard.rule.reports
+        )
         guard.rule.reports.clear()
         if guard.error is not None:
             analysis.findings.append(_internal_error(path, guard, spans))
@@ -238,7 +263,12 @@ def finish(analysis: Analysis, project: ProjectIndex | None = None) -> FileResul
                 guard.error = exc
                 findings.append(_internal_error(analysis.path, guard, None))
                 continue
-            findings.extend(_finding(type(rule), analysis.path, r, None) for r in rule.reports)
+            if rule.reports and analysis.scopes is None:
+                analysis.scopes = scopes_of(analysis.source)
+            findings.extend(
+                _finding(type(rule), analysis.path, r, None, analysis.lines, analysis.scopes or [])
+                for r in rule.reports
+            )
             rule.reports.clear()
     return _suppress(analysis.path, analysis.source, findings)
 

@@ -1,0 +1,26 @@
+"""The command line: ``hyperion-lint check``, ``baseline``, ``rule``, ``rules``.
+
+Exit codes: 0 no finding, 1 findings, 2 usage, configuration or internal error.
+"""
+
+from __future__ import annotations
+
+import click
+
+from lint_rules import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="hyperion-lint")
+def main() -> None:
+    """A linter and architecture checker for Hyperion, the FastAPI back end of MyECL."""
+
+
+from lint_rules.cli import baseline, check, docs  # noqa: E402  (registers the commands)
+
+main.add_command(check.check)
+main.add_command(baseline.baseline)
+main.add_command(docs.rule)
+main.add_command(docs.list_rules)
+
+__all__ = ["main"]

@@ -1,0 +1,204 @@
+"""``hyperion-lint check``: lint, or fix (``--fix``/``--diff``), and report."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from lint_rules.cli.baseline import apply_baseline
+from lint_rules.cli.common import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    configured,
+    fail,
+    has_internal_error,
+    selection_options,
+    use_color,
+)
+from lint_rules.engine.config import ConfigError
+from lint_rules.engine.files import decode, has_bom
+from lint_rules.engine.fixer import FixOutcome, write_atomically
+from lint_rules.engine.linter import FileResult
+from lint_rules.engine.runner import Linter
+from lint_rules.model import Finding
+from lint_rules.output import FORMATS, Report, renderer
+from lint_rules.output.report import summary_line
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@selection_options
+@click.option("--output-format", type=click.Choice(FORMATS), default="full", show_default=True, help="How to print findings.")
+@click.option("--stdin-filename", type=click.Path(path_type=Path), metavar="NAME", help="Lint standard input as if it were the file NAME.")
+@click.option("--statistics", is_flag=True, help="Print how many findings each rule gave, instead of the findings.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--no-color", is_flag=True, help="Do not color the output (NO_COLOR=1 does the same).")
+@click.option("--quiet", "-q", is_flag=True, help="Print the findings only, no summary.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes and write the files (atomically); report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply the unsafe fixes too (read them first).")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and write nothing.")
+@click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix, exit 1 when a fix was applied, even if nothing remains.")
+@click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help="Hide the findings this baseline file knows (default: .hyperion-lint-baseline.json at the project root, when it exists).")
+@click.option("--no-baseline", is_flag=True, help="Show every finding, even those the baseline knows.")
+def check(
+    paths: tuple[Path, ...],
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_file: Path | None,
+    output_format: str,
+    stdin_filename: Path | None,
+    statistics: bool,
+    exit_zero: bool,
+    no_color: bool,
+    quiet: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    exit_non_zero_on_fix: bool,
+    baseline_file: Path | None,
+    no_baseline: bool,
+) -> None:
+    """Lint PATHS (files or folders; default: the current folder)."""
+    try:
+        anchors = [stdin_filename] if stdin_filename is not None else list(paths)
+        linter = Linter(configured(config_file, anchors, select, extend_select, ignore))
+        if stdin_filename is not None and paths:
+            raise ConfigError("give either PATHS or --stdin-filename, not both")
+        if fix or diff:
+            outcome = _fix(linter, list(paths) or [Path(".")], stdin_filename, unsafe_fixes, diff)
+            results, notes = apply_baseline(linter, outcome.results, baseline_file, no_baseline)
+        else:
+            if stdin_filename is not None:
+                results = [linter.lint_text(stdin_filename, sys.stdin.buffer.read())]
+            else:
+                results = linter.lint_paths(list(paths) or [Path(".")])
+            results, notes = apply_baseline(linter, results, baseline_file, no_baseline)
+    except ConfigError as error:
+        fail(str(error))
+
+    report = Report(results, files_checked=len(results))
+    if fix or diff:
+        _finish_fix(report, outcome, notes, stdin_filename, diff, exit_non_zero_on_fix, output_format, no_color, quiet)
+    stream = sys.stdout
+    if statistics:
+        _print_statistics(report, stream, output_format)
+    else:
+        renderer(output_format)(report, stream, use_color(no_color, stream))
+    if not quiet:
+        # A JSON document on standard output stands alone; notes go to standard error.
+        lines = notes if output_format == "json" else [*notes, summary_line(report)]
+        for line in lines:
+            click.echo(line, err=output_format == "json")
+    if has_internal_error(results):
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if report.findings and not exit_zero else EXIT_CLEAN)
+
+
+class _FixRun:
+    def __init__(self) -> None:
+        self.results: list[FileResult] = []
+        self.fixed = 0
+        self.changed_files = 0
+        self.fixed_source: str | None = None
+
+
+def _fix(linter: Linter, paths: list[Path], stdin_filename: Path | None, unsafe: bool, diff: bool) -> _FixRun:
+    """``--fix`` and ``--diff``: apply fixes; write them, or print them as a diff."""
+    if stdin_filename is not None:
+        decoded = decode(sys.stdin.buffer.read(), str(stdin_filename))
+        if isinstance(decoded, Finding):
+            raise ConfigError(decoded.message)
+        entries: list[tuple[Path, str | None, FixOutcome | FileResult]] = [
+            (stdin_filename, decoded, linter.fix_text(stdin_filename, decoded, unsafe=unsafe))
+        ]
+    else:
+        entries = linter.fix_paths(paths, unsafe=unsafe)
+    run = _FixRun()
+    for path, original, outcome in entries:
+        if isinstance(outcome, FileResult):
+            run.results.append(outcome)
+            continue
+        run.results.append(outcome.result)
+        run.fixed_source = outcome.source
+        for dropped in outcome.dropped:
+            click.echo(
+                f"hyperion-lint: warning: {dropped.path}:{dropped.start.line}:{dropped.start.column}: "
+                f"the {dropped.code} fix was not applied: the code would no longer parse (please report this bug)",
+                err=True,
+            )
+        if not outcome.changed:
+            continue
+        run.fixed += len(outcome.applied)
+        run.changed_files += 1
+        assert original is not None
+        if diff:
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    original.splitlines(keepends=True),
+                    outcome.source.splitlines(keepends=True),
+                    fromfile=outcome.result.path,
+                    tofile=outcome.result.path,
+                )
+            )
+        elif stdin_filename is None:
+            try:
+                write_atomically(path, outcome.source, bom=has_bom(path))
+            except OSError as error:
+                fail(f"cannot write {outcome.result.path}: {error.strerror}; the file was left as it was")
+    return run
+
+
+def _finish_fix(
+    report: Report,
+    run: _FixRun,
+    notes: list[str],
+    stdin_filename: Path | None,
+    diff: bool,
+    exit_non_zero_on_fix: bool,
+    output_format: str,
+    no_color: bool,
+    quiet: bool,
+) -> None:
+    fixed = f"{_plural(run.fixed, 'finding')} in {_plural(run.changed_files, 'file')}"
+    if diff:
+        if not quiet:
+            click.echo(f"Would fix {fixed}.", err=True)
+        sys.exit(EXIT_FINDINGS if run.fixed else EXIT_CLEAN)
+    if stdin_filename is not None:
+        sys.stdout.write(run.fixed_source or "")
+    else:
+        renderer(output_format)(report, sys.stdout, use_color(no_color, sys.stdout))
+    if not quiet:
+        remaining = len(report.findings)
+        text = f"Fixed {fixed}." + (f" {remaining} remain{'s' if remaining == 1 else ''}." if remaining else " Nothing remains.")
+        for line in [*notes, text]:
+            click.echo(line, err=stdin_filename is not None or output_format == "json")
+    if has_internal_error(report.results):
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if report.findings or (exit_non_zero_on_fix and run.fixed) else EXIT_CLEAN)
+
+
+def _print_statistics(report: Report, stream: TextIO, output_format: str) -> None:
+    rows = report.statistics()
+    if output_format == "json":
+        json.dump(
+            [{"code": c, "name": n, "count": k, "fixable": fx} for k, c, n, fx in rows],
+            stream,
+            indent=2,
+        )
+        stream.write("\n")
+        return
+    width = max((len(str(k)) for k, *_ in rows), default=1)
+    for count, code, name, fixable in rows:
+        stream.write(f"{count:>{width}}\t{code}\t{'[*] ' if fixable else '    '}{name}\n")

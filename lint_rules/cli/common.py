@@ -1,0 +1,82 @@
+"""What the commands share: exit codes, errors, configuration loading, selection flags."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+import click
+
+from lint_rules.engine.config import Config, ConfigError, find_config, load_config
+from lint_rules.engine.linter import FileResult
+from lint_rules.model import INTERNAL_ERROR
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def fail(message: str) -> NoReturn:
+    for line in message.splitlines() or [message]:
+        click.echo(f"hyperion-lint: error: {line}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def split_codes(values: Sequence[str]) -> list[str]:
+    """``--select HYP010,HYP011 --select HYP02`` -> three selectors."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def use_color(no_color: bool, stream: TextIO) -> bool:
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def load(config_file: Path | None, paths: Sequence[Path]) -> Config:
+    if config_file is not None:
+        return load_config(config_file, default_root=config_file.absolute().parent)
+    anchors = [p.absolute() for p in paths] or [Path.cwd()]
+    try:
+        start = Path(os.path.commonpath(anchors))
+    except ValueError:
+        start = Path.cwd()
+    found = find_config(start)
+    root = found.parent.absolute() if found is not None else Path.cwd()
+    return load_config(found, default_root=root)
+
+
+def configured(
+    config_file: Path | None,
+    anchors: Sequence[Path],
+    select: Sequence[str],
+    extend_select: Sequence[str],
+    ignore: Sequence[str],
+) -> Config:
+    """The file's configuration with the command line's selection on top."""
+    return load(config_file, anchors).merged(
+        select=split_codes(select) if select else None,
+        extend_select=split_codes(extend_select),
+        ignore=split_codes(ignore),
+    )
+
+
+def selection_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--select``, ``--extend-select``, ``--ignore`` and ``--config``, shared by commands."""
+    options = [
+        click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help="Read settings from FILE instead of the nearest pyproject.toml."),
+        click.option("--ignore", multiple=True, metavar="CODES", help="Do not run these rules (codes or prefixes)."),
+        click.option("--extend-select", multiple=True, metavar="CODES", help="Run these rules too, e.g. opt-in ones."),
+        click.option("--select", multiple=True, metavar="CODES", help="Run only these rules (codes or prefixes, comma-separated); replaces the config's select."),
+    ]
+    for option in options:
+        command = option(command)
+    return command
+
+
+def has_internal_error(results: Sequence[FileResult]) -> bool:
+    return any(f.name == INTERNAL_ERROR for r in results for f in r.findings)
+
+
+__all__ = ["ConfigError"]
