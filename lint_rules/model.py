@@ -69,6 +69,25 @@ class Finding:
         return (self.path, self.start.line, self.start.column, self.code)
 
 
+@dataclass(slots=True)
+class Suppression:
+    """A ``# noqa: ...`` or ``# hyperion-lint: ignore[...]`` comment on one line."""
+
+    line: int
+    column: int  # 1-based column of the comment's ``#``
+    end_column: int  # 1-based column just after the suppression's text
+    codes: tuple[str, ...]  # as written, in order (empty for a bare ``# noqa``)
+    kind: str  # "noqa" or "ignore"
+    used: set[str] = field(default_factory=set)  # codes it suppressed in this run
+
+    @property
+    def blanket(self) -> bool:
+        return self.kind == "noqa" and not self.codes
+
+    def covers(self, code: str) -> bool:
+        return self.blanket or code in self.codes
+
+
 # Codes the engine itself reports; they are not rules and cannot be disabled.
 META_CODE = "HYP999"
 SYNTAX_ERROR = "syntax-error"

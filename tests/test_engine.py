@@ -111,10 +111,12 @@ def test_suppression_comments_are_parsed() -> None:
     )
     found = parse_suppressions(source)
     assert sorted(found) == [1, 2, 3, 4]
-    assert found[1][0].codes == {"HYP010", "HYP011"} and not found[1][0].blanket
+    assert found[1][0].codes == ("HYP010", "HYP011") and not found[1][0].blanket
+    assert (found[1][0].column, found[1][0].end_column) == (8, 30)
     assert found[2][0].blanket
-    assert found[3][0].codes == {"HYP020", "HYP023"} and found[3][0].column == 8
-    assert found[4][0].codes == {"S311", "HYP030"}
+    assert found[3][0].codes == ("HYP020", "HYP023") and found[3][0].column == 8
+    assert found[3][0].kind == "ignore" and found[3][0].end_column == 46
+    assert found[4][0].codes == ("S311", "HYP030")
 
 
 def test_blanket_noqa_suppresses_everything_on_its_line() -> None:

@@ -25,6 +25,7 @@ from lint_rules.engine.config import ConfigError
 from lint_rules.engine.files import decode, has_bom
 from lint_rules.engine.fixer import FixOutcome, write_atomically
 from lint_rules.engine.linter import FileResult
+from lint_rules.engine.noqa import add_noqa
 from lint_rules.engine.runner import Linter
 from lint_rules.model import Finding
 from lint_rules.output import FORMATS, Report, renderer
@@ -50,6 +51,7 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix, exit 1 when a fix was applied, even if nothing remains.")
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help="Hide the findings this baseline file knows (default: .hyperion-lint-baseline.json at the project root, when it exists).")
 @click.option("--no-baseline", is_flag=True, help="Show every finding, even those the baseline knows.")
+@click.option("--add-noqa", is_flag=True, help="Add a `# noqa: CODE` comment on each line with a finding (instead of a baseline).")
 def check(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -68,8 +70,11 @@ def check(
     exit_non_zero_on_fix: bool,
     baseline_file: Path | None,
     no_baseline: bool,
+    add_noqa: bool,
 ) -> None:
     """Lint PATHS (files or folders; default: the current folder)."""
+    if add_noqa and (fix or diff or stdin_filename is not None):
+        fail("--add-noqa writes files: it goes with neither --fix, --diff nor --stdin-filename")
     try:
         anchors = [stdin_filename] if stdin_filename is not None else list(paths)
         linter = Linter(configured(config_file, anchors, select, extend_select, ignore))
@@ -86,6 +91,8 @@ def check(
             results, notes = apply_baseline(linter, results, baseline_file, no_baseline)
     except ConfigError as error:
         fail(str(error))
+    if add_noqa:
+        _add_noqa(results, quiet)
 
     report = Report(results, files_checked=len(results))
     if fix or diff:
@@ -103,6 +110,27 @@ def check(
     if has_internal_error(results):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if report.findings and not exit_zero else EXIT_CLEAN)
+
+
+def _add_noqa(results: list[FileResult], quiet: bool) -> None:
+    """Write the noqa comments, then exit: 0 when every finding is now suppressed."""
+    lines = files = 0
+    for result in results:
+        if result.source is None or not result.findings:
+            continue
+        text, changed = add_noqa(result.source, result.findings)
+        if not changed:
+            continue
+        path = Path(result.path)
+        try:
+            write_atomically(path, text, bom=has_bom(path))
+        except OSError as error:
+            fail(f"cannot write {result.path}: {error.strerror}; the file was left as it was")
+        lines += changed
+        files += 1
+    if not quiet:
+        click.echo(f"Added noqa comments to {_plural(lines, 'line')} in {_plural(files, 'file')}.")
+    sys.exit(EXIT_CLEAN)
 
 
 class _FixRun:

@@ -18,6 +18,7 @@ from typing import Any
 import libcst as cst
 
 from lint_rules.engine.positions import NodeSpans
+from lint_rules.engine.registry import all_rules
 from lint_rules.engine.scopes import Scopes, definitions_of, scope_at, scope_nodes, scopes_from, scopes_of, snippet
 from lint_rules.engine.suppression import parse_suppressions
 from lint_rules.engine.walker import build_dispatch, walk
@@ -30,6 +31,7 @@ from lint_rules.model import (
     Fix,
     Location,
     Position,
+    Suppression,
 )
 from lint_rules.rules.base import Context, Report, Rule
 from lint_rules.rules.extract import FactsCollector
@@ -152,6 +154,12 @@ def _finding(
     fix = None
     if report.location is not None:
         start, end = report.location.start, report.location.end
+        if report.edits and rule.fix_safety is not None:
+            fix = Fix(
+                title=report.fix_title or "Apply the fix",
+                applicability=rule.fix_safety,
+                edits=report.edits,
+            )
     else:
         assert spans is not None and report.node is not None
         start, end = spans.range(report.node, report.end_node)
@@ -270,10 +278,35 @@ def finish(analysis: Analysis, project: ProjectIndex | None = None) -> FileResul
                 for r in rule.reports
             )
             rule.reports.clear()
-    return _suppress(analysis.path, analysis.source, findings)
+    result, suppressions = _suppress(analysis.path, analysis.source, findings)
+    judges = [g for g in analysis.guards if g.rule.judges_suppressions and g.error is None]
+    if judges and suppressions:
+        checked = frozenset(type(g.rule).code for g in analysis.guards) | {META_CODE}
+        comments = [s for line in sorted(suppressions) for s in suppressions[line]]
+        for guard in judges:
+            rule = guard.rule
+            try:
+                rule.check_suppressions(comments, checked, known_codes())
+            except Exception as exc:  # noqa: BLE001 - a broken rule must not stop the run
+                guard.error = exc
+                result.findings.append(_internal_error(analysis.path, guard, None))
+                continue
+            result.findings.extend(
+                _finding(type(rule), analysis.path, r, None, analysis.lines, analysis.scopes or [])
+                for r in rule.reports
+            )
+            rule.reports.clear()
+        result.findings.sort(key=lambda f: f.sort_key)
+    return result
 
 
-def _suppress(path: str, source: str, findings: list[Finding]) -> FileResult:
+def known_codes() -> frozenset[str]:
+    return frozenset(all_rules()) | {META_CODE}
+
+
+def _suppress(
+    path: str, source: str, findings: list[Finding]
+) -> tuple[FileResult, dict[int, list[Suppression]]]:
     suppressions = parse_suppressions(source)
     result = FileResult(path)
     for finding in findings:
@@ -289,7 +322,7 @@ def _suppress(path: str, source: str, findings: list[Finding]) -> FileResult:
         else:
             result.findings.append(finding)
     result.findings.sort(key=lambda f: f.sort_key)
-    return result
+    return result, suppressions
 
 
 def _parse_error(path: str, source: str, error: Exception) -> Finding:

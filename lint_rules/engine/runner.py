@@ -93,8 +93,16 @@ class Linter:
             setups = [
                 (rule, self.config.rule_options.get(rule.code, {}))
                 for rule in self.enabled
-                if rule.code not in ignored and applies(rule.applies_to, relative_path, name)
+                if rule.code not in ignored
+                and not rule.judges_suppressions
+                and applies(rule.applies_to, relative_path, name)
             ]
+            if setups:  # suppression rules judge the files other rules lint
+                setups += [
+                    (rule, self.config.rule_options.get(rule.code, {}))
+                    for rule in self.enabled
+                    if rule.judges_suppressions and rule.code not in ignored
+                ]
             self._setups[key] = setups
         return setups
 

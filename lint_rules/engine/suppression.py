@@ -8,7 +8,8 @@ suppresses every finding on the line, as in ruff and flake8. Codes of other tool
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from lint_rules.model import Suppression
 
 # ``# noqa``, ``# noqa: A1, B2``, ``#noqa:A1 B2`` (flake8 and ruff accept all of these).
 _NOQA = re.compile(
@@ -17,20 +18,6 @@ _NOQA = re.compile(
 )
 _IGNORE = re.compile(r"#\s*hyperion-lint\s*:\s*ignore\[(?P<codes>[^\]]*)\]")
 _CODE_SPLIT = re.compile(r"[\s,]+")
-
-ALL = "*"
-
-
-@dataclass
-class Suppression:
-    line: int
-    column: int  # 1-based column of the comment's ``#``
-    codes: frozenset[str]  # empty set with ``blanket`` means every code
-    blanket: bool = False
-    used: set[str] = field(default_factory=set)
-
-    def covers(self, code: str) -> bool:
-        return self.blanket or code in self.codes
 
 
 def parse_suppressions(source: str) -> dict[int, list[Suppression]]:
@@ -42,19 +29,16 @@ def parse_suppressions(source: str) -> dict[int, list[Suppression]]:
         if "#" not in text:
             continue
         for match in _NOQA.finditer(text):
-            codes = match.group("codes")
-            if codes:
-                parsed = frozenset(c.upper() for c in _CODE_SPLIT.split(codes.strip()) if c)
-                found.setdefault(number, []).append(
-                    Suppression(number, match.start() + 1, parsed)
-                )
-            else:
-                found.setdefault(number, []).append(
-                    Suppression(number, match.start() + 1, frozenset(), blanket=True)
-                )
+            raw = match.group("codes")
+            codes = tuple(c.upper() for c in _CODE_SPLIT.split(raw.strip()) if c) if raw else ()
+            found.setdefault(number, []).append(
+                Suppression(number, match.start() + 1, match.end() + 1, codes, "noqa")
+            )
         for match in _IGNORE.finditer(text):
-            parsed = frozenset(
+            codes = tuple(
                 c.strip().upper() for c in _CODE_SPLIT.split(match.group("codes")) if c.strip()
             )
-            found.setdefault(number, []).append(Suppression(number, match.start() + 1, parsed))
+            found.setdefault(number, []).append(
+                Suppression(number, match.start() + 1, match.end() + 1, codes, "ignore")
+            )
     return found

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 
 import libcst as cst
 
-from lint_rules.model import Applicability, Location
+from lint_rules.model import Applicability, Edit, Location, Suppression
 from lint_rules.rules.facts import FileFacts, ProjectIndex
 
 __all__ = [
@@ -96,6 +96,8 @@ class Valid:
     options: Mapping[str, Any] = field(default_factory=dict)
     # Extra files of the project (path -> source), for rules that look beyond one file.
     files: Mapping[str, str] = field(default_factory=dict)
+    # Other rules that run beside this one (their findings are not part of the case).
+    with_rules: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "code", _dedent(self.code))
@@ -111,6 +113,7 @@ class Invalid:
     path: str | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
     files: Mapping[str, str] = field(default_factory=dict)
+    with_rules: tuple[str, ...] = ()
     # When given, the finding's message must be exactly this.
     message: str | None = None
     # When given, applying the finding's fix must give exactly this source.
@@ -139,6 +142,8 @@ class Report:
     end_node: cst.CSTNode | None = None
     related: tuple[Location, ...] = ()
     location: Location | None = None
+    # A fix given as text edits (for code that has no node, such as a comment).
+    edits: tuple[Edit, ...] = ()
 
 
 class Context:
@@ -236,12 +241,18 @@ class Rule:
         message: str | None = None,
         *,
         related: Sequence[Location] = (),
+        edits: Sequence[Edit] = (),
         **fields: Any,
     ) -> None:
-        """Report a place known from the project's facts (for ``check``)."""
+        """Report a place known from the project's facts (for ``check``), or from the
+        text (``edits`` then make its fix)."""
         text = message if message is not None else self.message.format(**fields)
         title = self.fix_title.format(**fields) if self.fix_title else None
-        self.reports.append(Report(None, text, title, related=tuple(related), location=location))
+        if edits and self.fix_safety is None:
+            raise TypeError(f"{self.code} offers a fix but declares no fix_safety")
+        self.reports.append(
+            Report(None, text, title, related=tuple(related), location=location, edits=tuple(edits))
+        )
 
     # -- project-wide checks --------------------------------------------------------------
 
@@ -253,6 +264,21 @@ class Rule:
 
         Runs after the traversal, with ``facts`` of this file and the ``project`` index
         that contains it. Report with :meth:`report_at`.
+        """
+
+    # -- suppression comments ------------------------------------------------------------
+
+    #: Set by rules about suppression comments (HYP100). Such a rule runs on every file
+    #: that another enabled rule lints, whatever its ``applies_to``.
+    judges_suppressions: ClassVar[bool] = False
+
+    def check_suppressions(
+        self, suppressions: Sequence[Suppression], checked: frozenset[str], known: frozenset[str]
+    ) -> None:
+        """Judge the file's suppression comments once every finding is known.
+
+        ``used`` on each suppression says what it suppressed; ``checked`` holds the
+        codes that ran on this file, ``known`` every code hyperion-lint has.
         """
 
     # -- introspection used by the registry, the docs and the tests --------------------
