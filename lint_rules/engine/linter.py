@@ -164,7 +164,8 @@ def _finding(
         assert spans is not None and report.node is not None
         start, end = spans.range(report.node, report.end_node)
         if report.replacement is not None and rule.fix_safety is not None:
-            edit_start, edit_end, content = spans.replacement(report.node, report.replacement)
+            target = report.fix_node or report.node
+            edit_start, edit_end, content = spans.replacement(target, report.replacement)
             fix = Fix(
                 title=report.fix_title or "Apply the fix",
                 applicability=rule.fix_safety,
@@ -228,6 +229,8 @@ def analyze_module(
                 watched.append(report.node)
             if report.end_node is not None:
                 watched.append(report.end_node)
+            if report.fix_node is not None:
+                watched.append(report.fix_node)
         if guard.error_node is not None:
             watched.append(guard.error_node)
 

@@ -144,6 +144,9 @@ class Report:
     location: Location | None = None
     # A fix given as text edits (for code that has no node, such as a comment).
     edits: tuple[Edit, ...] = ()
+    # The node ``replacement`` replaces, when it is not the reported node (a fix that
+    # moves a statement replaces the whole module).
+    fix_node: cst.CSTNode | None = None
 
 
 class Context:
@@ -222,17 +225,20 @@ class Rule:
         message: str | None = None,
         *,
         replacement: cst.CSTNode | cst.RemovalSentinel | None = None,
+        fix_node: cst.CSTNode | None = None,
         end_node: cst.CSTNode | None = None,
         related: Sequence[Location] = (),
         **fields: Any,
     ) -> None:
-        """Report ``node``. ``fields`` fill the class's message and fix title templates."""
+        """Report ``node``. ``fields`` fill the class's message and fix title templates.
+
+        ``replacement`` replaces ``fix_node`` (by default ``node`` itself)."""
         text = message if message is not None else self.message.format(**fields)
         title = self.fix_title.format(**fields) if self.fix_title else None
         if replacement is not None and self.fix_safety is None:
             raise TypeError(f"{self.code} offers a fix but declares no fix_safety")
         self.reports.append(
-            Report(node, text, title, replacement, end_node, tuple(related))
+            Report(node, text, title, replacement, end_node, tuple(related), fix_node=fix_node)
         )
 
     def report_at(
