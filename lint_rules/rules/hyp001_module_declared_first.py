@@ -1,7 +1,8 @@
 import libcst as cst
 
-from lint_rules.rules.base import Invalid, Rule, Valid
+from lint_rules.rules.base import Applicability, Invalid, Rule, Valid
 from lint_rules.rules.matchers.modules import endpoints_shape, expected_declaration
+from lint_rules.rules.matchers.moves import moved_declaration
 
 
 class ModuleDeclaredFirst(Rule):
@@ -41,9 +42,22 @@ class ModuleDeclaredFirst(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. Moving the declaration (and its router) above the first route is
-    only correct when every name its arguments read (root constant, permissions class,
-    topics, payment callback) is already defined there; move those too when they are not.
+    Unsafe. The fix moves the declaration, with the comment lines directly above it, to just
+    above the first route; the `APIRouter()` assignment it is given as `router=` moves with it
+    when that also comes after the first route. The declaration then runs earlier when the
+    file is imported, before the statements it used to follow, which a side effect of those
+    statements may have been needed for.
+
+    No fix is offered when the declaration is missing, or when the move is not clean:
+
+    - a name the declaration (or its router) reads, such as `Module` itself, a root constant,
+      a permissions class, a topic or a payment callback, is not bound above the first route, or
+      is bound again between the first route and the declaration (a star import or a `match`
+      statement there counts as binding anything): move those definitions up by hand;
+    - the variable the declaration (or its router) binds is bound again in between;
+    - the declaration or its router is inside an `if`/`try`/`with`/loop block, or shares its
+      line with another statement (`a = 1; module = Module(...)`);
+    - the router is assigned after the module.
 
     ## Options
     None.
@@ -53,6 +67,7 @@ class ModuleDeclaredFirst(Rule):
     name = "module-declared-first"
     message = "`{target} = {kind}(...)` comes after the first route `{function}`; move it (and the APIRouter it is given) above the first route"
     fix_title = "Move the module declaration above the first route"
+    fix_safety = Applicability.UNSAFE
 
     VALID = [
         Valid(
@@ -174,8 +189,240 @@ class ModuleDeclaredFirst(Rule):
             line=8,
             column=1,
             message="`module = Module(...)` comes after the first route `read_items`; move it (and the APIRouter it is given) above the first route",
+            fixed="""
+            from app.types.module import Module
+
+
+            module = Module(root="demo", tag="Demo", factory=None)
+
+
+            @module.router.get("/demo/items", status_code=200)
+            async def read_items(): ...
+            """,
+        ),
+        # The root constant and permissions class are defined above the first route; the
+        # declaration moves just above it, and the route keeps its own comment.
+        Invalid(
+            """
+            from app.types.module import Module
+
+            ROOT = "demo"
+
+
+            class DemoPermissions(ModulePermissions):
+                access_demo = "access_demo"
+
+
+            # Items
+            @module.router.get("/demo/items", status_code=200)
+            async def read_items(): ...
+
+
+            module = Module(root=ROOT, tag="Demo", factory=None, permissions=DemoPermissions)
+
+
+            @module.router.delete("/demo/items/{item_id}", status_code=204)
+            async def delete_item(item_id: str): ...
+            """,
+            line=15,
+            column=1,
+            fixed="""
+            from app.types.module import Module
+
+            ROOT = "demo"
+
+
+            class DemoPermissions(ModulePermissions):
+                access_demo = "access_demo"
+
+
+            module = Module(root=ROOT, tag="Demo", factory=None, permissions=DemoPermissions)
+
+
+            # Items
+            @module.router.get("/demo/items", status_code=200)
+            async def read_items(): ...
+
+
+            @module.router.delete("/demo/items/{item_id}", status_code=204)
+            async def delete_item(item_id: str): ...
+            """,
+        ),
+        # The APIRouter the module is given comes after the first route too: both move.
+        Invalid(
+            """
+            from fastapi import APIRouter
+
+            from app.types.module import CoreModule
+
+
+            @router.get("/demo/items", status_code=200)
+            async def read_items(): ...
+
+
+            router = APIRouter(tags=["Demo"])
+            core_module = CoreModule(root="demo", tag="Demo", router=router, factory=None)
+            """,
+            path="app/core/demo/endpoints_demo.py",
+            line=11,
+            column=1,
+            fixed="""
+            from fastapi import APIRouter
+
+            from app.types.module import CoreModule
+
+
+            router = APIRouter(tags=["Demo"])
+            core_module = CoreModule(root="demo", tag="Demo", router=router, factory=None)
+
+
+            @router.get("/demo/items", status_code=200)
+            async def read_items(): ...
+            """,
+        ),
+        # The comment lines directly above the declaration travel with it.
+        Invalid(
+            """
+            from app.types.module import Module
+
+
+            @module.router.get(
+                "/demo/items",
+                status_code=200,
+            )
+            async def read_items(): ...
+
+
+            # The loader registers `module`.
+            # Keep it first.
+            module = Module(  # the Demo module
+                root="demo",
+                tag="Demo",
+                factory=None,
+            )
+            hyperion_error_logger = logging.getLogger("hyperion.error")
+            """,
+            line=13,
+            column=1,
+            fixed="""
+            from app.types.module import Module
+
+
+            # The loader registers `module`.
+            # Keep it first.
+            module = Module(  # the Demo module
+                root="demo",
+                tag="Demo",
+                factory=None,
+            )
+
+
+            @module.router.get(
+                "/demo/items",
+                status_code=200,
+            )
+            async def read_items(): ...
+
+
+            hyperion_error_logger = logging.getLogger("hyperion.error")
+            """,
+        ),
+        # No fix: the permissions class is defined after the first route; moving the
+        # declaration alone would raise a NameError.
+        Invalid(
+            """
+            from app.types.module import Module
+
+
+            @module.router.get("/demo/items", status_code=200)
+            async def read_items(): ...
+
+
+            class DemoPermissions(ModulePermissions):
+                access_demo = "access_demo"
+
+
+            module = Module(root="demo", tag="Demo", factory=None, permissions=DemoPermissions)
+            """,
+            line=12,
+            column=1,
+        ),
+        # No fix: the root constant is bound again between the first route and the
+        # declaration; moving it would change the module's root.
+        Invalid(
+            """
+            from app.types.module import Module
+
+            ROOT = "demo"
+
+
+            @module.router.get("/demo/items", status_code=200)
+            async def read_items(): ...
+
+
+            ROOT = "demo2"
+            module = Module(root=ROOT, tag="Demo", factory=None)
+            """,
+            line=11,
+            column=1,
+        ),
+        # No fix: the declaration shares its line with another statement.
+        Invalid(
+            """
+            from app.types.module import Module
+
+            ROOT = "demo"
+
+
+            @module.router.get("/demo/items", status_code=200)
+            async def read_items(): ...
+
+
+            tag = "Demo"; module = Module(root=ROOT, tag="Demo", factory=None)
+            """,
+            line=10,
+            column=1,
+        ),
+        # No fix: the declaration is inside a block.
+        Invalid(
+            """
+            from app.modules.demo.factory_demo import DemoFactory
+            from app.types.module import Module
+
+
+            @module.router.get("/demo/items", status_code=200)
+            async def read_items(): ...
+
+
+            try:
+                module = Module(root="demo", tag="Demo", factory=DemoFactory())
+            except ImportError:
+                module = Module(root="demo", tag="Demo", factory=None)
+            """,
+            line=10,
+            column=5,
+        ),
+        # No fix: the router is assigned after the module it is given to.
+        Invalid(
+            """
+            from fastapi import APIRouter
+
+            from app.types.module import CoreModule
+
+
+            @router.get("/demo/items", status_code=200)
+            async def read_items(): ...
+
+
+            core_module = CoreModule(root="demo", tag="Demo", router=router, factory=None)
+            router = APIRouter(tags=["Demo"])
+            """,
+            path="app/core/demo/endpoints_demo.py",
+            line=10,
+            column=1,
         ),
         # The router is created early and the routes use it, but the declaration comes last.
+        # (No fix: `CoreModule` is not imported above the first route.)
         Invalid(
             """
             router = APIRouter(tags=["Demo"])
@@ -262,8 +509,11 @@ class ModuleDeclaredFirst(Rule):
             return
         declaration = shape.declarations[0]
         if shape.ordinal(declaration) > shape.first_route_ordinal:
+            moved = moved_declaration(node, shape)
             self.report(
                 declaration.statement if not declaration.scope.nested else declaration.node,
+                replacement=moved,
+                fix_node=node if moved is not None else None,
                 target=declaration.targets[0] or "module",
                 kind=declaration.kind,
                 function=shape.first_route.name,

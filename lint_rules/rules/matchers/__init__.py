@@ -16,6 +16,9 @@ Rules import from the module that holds what they need:
 - ``modules``: the module scope of an endpoints file: ``scope_statements``, ``bound_names``,
   ``expected_declaration``, ``module_declarations`` and ``endpoints_shape`` (declarations,
   routers, first route, ``include_router`` calls).
+- ``moves``: moving the module declaration (and its late router) above the first route, for
+  HYP001's fix (``moved_declaration``, ``referenced_names``, ``rebound_names``); gives up
+  when the move is not clean.
 - ``permissions``: whether a class is a ``ModulePermissions`` subclass (``class_verdicts``).
 - ``signatures``: parameters and annotations: ``all_params``, ``param_dependency``
   (``Depends`` as a default, in ``Annotated`` or an alias), ``annotated_aliases``,

@@ -52,6 +52,8 @@ class ScopeStatement:
     statement: cst.SimpleStatementLine | cst.FunctionDef | cst.ClassDef
     # True inside a top-level ``if``/``try``/``with``/``for``/``while`` block.
     nested: bool
+    # Index in ``module.body`` of the top-level statement holding it (itself when top level).
+    index: int
 
 
 def _blocks(statement: cst.BaseCompoundStatement) -> Iterator[cst.BaseSuite]:
@@ -75,23 +77,23 @@ def _blocks(statement: cst.BaseCompoundStatement) -> Iterator[cst.BaseSuite]:
             yield statement.orelse.body
 
 
-def _flatten(statement: cst.BaseStatement, nested: bool) -> Iterator[ScopeStatement]:
+def _flatten(statement: cst.BaseStatement, nested: bool, index: int) -> Iterator[ScopeStatement]:
     if isinstance(statement, (cst.SimpleStatementLine, cst.FunctionDef, cst.ClassDef)):
-        yield ScopeStatement(statement, nested)
+        yield ScopeStatement(statement, nested, index)
     elif isinstance(statement, cst.BaseCompoundStatement):
         for block in _blocks(statement):
             if isinstance(block, cst.IndentedBlock):
                 for inner in block.body:
-                    yield from _flatten(inner, True)
+                    yield from _flatten(inner, True, index)
             elif isinstance(block, cst.SimpleStatementSuite):
                 # ``if x: a = 1`` on one line: wrap the small statements as a line.
-                yield ScopeStatement(cst.SimpleStatementLine(body=block.body), True)
+                yield ScopeStatement(cst.SimpleStatementLine(body=block.body), True, index)
 
 
 def scope_statements(module: cst.Module) -> Iterator[ScopeStatement]:
     """Simple statements, functions and classes that run at module scope, in source order."""
-    for statement in module.body:
-        yield from _flatten(statement, False)
+    for index, statement in enumerate(module.body):
+        yield from _flatten(statement, False, index)
 
 
 def bound_names(statement: cst.CSTNode) -> Iterator[str]:
@@ -196,6 +198,8 @@ class RouterAssignment:
 
     node: cst.Assign | cst.AnnAssign
     names: tuple[str, ...]
+    scope: ScopeStatement
+    call: cst.Call
 
 
 @dataclass
@@ -207,6 +211,8 @@ class EndpointsShape:
     # The first route decorator at module scope and the ordinal of its statement.
     first_route: Route | None = None
     first_route_ordinal: int | None = None
+    # Index in ``module.body`` of the top-level statement holding the first route.
+    first_route_index: int | None = None
     # Ordinal (position in ``scope_statements``) of each declaration statement.
     ordinals: dict[int, int] = field(default_factory=dict)
     # Every name bound at module scope (assignments, imports, defs, classes).
@@ -251,6 +257,7 @@ def endpoints_shape(module: cst.Module) -> EndpointsShape:
                 if routes:
                     shape.first_route = routes[0]
                     shape.first_route_ordinal = ordinal
+                    shape.first_route_index = scope.index
             continue
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
@@ -271,7 +278,7 @@ def endpoints_shape(module: cst.Module) -> EndpointsShape:
                     shape.ordinals[id(declaration)] = ordinal
                 elif called == "APIRouter":
                     names = tuple(t.value for t in targets if isinstance(t, cst.Name))
-                    shape.routers.append(RouterAssignment(small, names))
+                    shape.routers.append(RouterAssignment(small, names, scope, value))
             elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
                 call = small.value
                 if isinstance(call.func, cst.Attribute) and call.func.attr.value == "include_router":
