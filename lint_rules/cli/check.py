@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import io
 import json
+import os
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -28,7 +32,7 @@ from lint_rules.engine.linter import FileResult
 from lint_rules.engine.noqa import add_noqa
 from lint_rules.engine.runner import Linter
 from lint_rules.model import Finding
-from lint_rules.output import FORMATS, Report, renderer
+from lint_rules.output import FORMATS, HUMAN_FORMATS, Report, renderer
 from lint_rules.output.report import summary_line
 
 
@@ -39,7 +43,8 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @selection_options
-@click.option("--output-format", type=click.Choice(FORMATS), default="full", show_default=True, help="How to print findings.")
+@click.option("--output-format", type=click.Choice(FORMATS), help="How to print findings (default: full, or `output-format` from the config).")
+@click.option("--output-file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help="Write the report to FILE (atomically) instead of standard output; the summary still goes to the terminal.")
 @click.option("--stdin-filename", type=click.Path(path_type=Path), metavar="NAME", help="Lint standard input as if it were the file NAME.")
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule gave, instead of the findings.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
@@ -58,7 +63,8 @@ def check(
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
     config_file: Path | None,
-    output_format: str,
+    output_format: str | None,
+    output_file: Path | None,
     stdin_filename: Path | None,
     statistics: bool,
     exit_zero: bool,
@@ -75,9 +81,12 @@ def check(
     """Lint PATHS (files or folders; default: the current folder)."""
     if add_noqa and (fix or diff or stdin_filename is not None):
         fail("--add-noqa writes files: it goes with neither --fix, --diff nor --stdin-filename")
+    if output_file is not None and (diff or add_noqa):
+        fail("--output-file writes the report; --diff and --add-noqa print none")
     try:
         anchors = [stdin_filename] if stdin_filename is not None else list(paths)
         linter = Linter(configured(config_file, anchors, select, extend_select, ignore))
+        output_format = output_format or linter.config.output_format or "full"
         if stdin_filename is not None and paths:
             raise ConfigError("give either PATHS or --stdin-filename, not both")
         if fix or diff:
@@ -96,20 +105,58 @@ def check(
 
     report = Report(results, files_checked=len(results))
     if fix or diff:
-        _finish_fix(report, outcome, notes, stdin_filename, diff, exit_non_zero_on_fix, output_format, no_color, quiet)
-    stream = sys.stdout
+        _finish_fix(report, outcome, notes, stdin_filename, diff, exit_non_zero_on_fix, output_format, output_file, no_color, quiet)
     if statistics:
-        _print_statistics(report, stream, output_format)
+        _emit(lambda stream, color: _print_statistics(report, stream, output_format), output_file, no_color)
     else:
-        renderer(output_format)(report, stream, use_color(no_color, stream))
+        _emit(lambda stream, color: renderer(output_format)(report, stream, color), output_file, no_color)
     if not quiet:
-        # A JSON document on standard output stands alone; notes go to standard error.
-        lines = notes if output_format == "json" else [*notes, summary_line(report)]
-        for line in lines:
-            click.echo(line, err=output_format == "json")
+        # A document for machines on standard output stands alone: notes go to standard
+        # error, and the summary is left out. Written to a file, it leaves the terminal free.
+        machine = _machine_on_stdout(output_format, output_file)
+        for line in notes if machine else [*notes, summary_line(report)]:
+            click.echo(line, err=machine)
     if has_internal_error(results):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if report.findings and not exit_zero else EXIT_CLEAN)
+
+
+def _machine_on_stdout(output_format: str, output_file: Path | None) -> bool:
+    return output_file is None and output_format not in HUMAN_FORMATS
+
+
+def _emit(draw: Callable[[TextIO, bool], None], output_file: Path | None, no_color: bool) -> None:
+    """Draw the report on standard output, or into ``output_file`` (without colors)."""
+    if output_file is None:
+        draw(sys.stdout, use_color(no_color, sys.stdout))
+        return
+    buffer = io.StringIO()
+    draw(buffer, False)
+    try:
+        _write_report(output_file, buffer.getvalue())
+    except OSError as error:
+        fail(f"cannot write the report to {output_file}: {error.strerror}")
+
+
+def _write_report(path: Path, text: str) -> None:
+    """Write atomically, creating the folder if needed: a reader sees the old report or the
+    new one, never half of one. A new file gets the usual permissions (umask)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        write_atomically(path, text)
+        return
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
 
 
 def _add_noqa(results: list[FileResult], quiet: bool) -> None:
@@ -195,6 +242,7 @@ def _finish_fix(
     diff: bool,
     exit_non_zero_on_fix: bool,
     output_format: str,
+    output_file: Path | None,
     no_color: bool,
     quiet: bool,
 ) -> None:
@@ -205,13 +253,13 @@ def _finish_fix(
         sys.exit(EXIT_FINDINGS if run.fixed else EXIT_CLEAN)
     if stdin_filename is not None:
         sys.stdout.write(run.fixed_source or "")
-    else:
-        renderer(output_format)(report, sys.stdout, use_color(no_color, sys.stdout))
+    if stdin_filename is None or output_file is not None:
+        _emit(lambda stream, color: renderer(output_format)(report, stream, color), output_file, no_color)
     if not quiet:
         remaining = len(report.findings)
         text = f"Fixed {fixed}." + (f" {remaining} remain{'s' if remaining == 1 else ''}." if remaining else " Nothing remains.")
         for line in [*notes, text]:
-            click.echo(line, err=stdin_filename is not None or output_format == "json")
+            click.echo(line, err=stdin_filename is not None or _machine_on_stdout(output_format, output_file))
     if has_internal_error(report.results):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if report.findings or (exit_non_zero_on_fix and run.fixed) else EXIT_CLEAN)

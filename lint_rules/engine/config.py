@@ -42,6 +42,8 @@ DEFAULT_EXCLUDE = (
     ".hyperion_lint_cache",
 )
 _SELECTOR = re.compile(r"^(ALL|HYP\d{0,3})$")
+# The names of the report formats (``output-format``); lint_rules.output maps each to its module.
+OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "github", "gitlab", "sarif", "junit", "pylint")
 
 
 class ConfigError(Exception):
@@ -63,6 +65,8 @@ class Config:
     project_root: Path | None = None
     # The baseline file (default: .hyperion-lint-baseline.json beside the configuration).
     baseline: Path | None = None
+    # The report format when --output-format is not given (None: full).
+    output_format: str | None = None
 
     def merged(
         self,
@@ -191,6 +195,7 @@ _KEYS = {
     "rules": "table of per-rule option tables, e.g. [tool.hyperion-lint.rules.HYP020]",
     "root": "path of the folder that holds Hyperion's app/ (default: found from the files)",
     "baseline": "path of the baseline file (default: .hyperion-lint-baseline.json)",
+    "output-format": f"one of {', '.join(OUTPUT_FORMATS)} (default: full)",
 }
 
 
@@ -235,6 +240,13 @@ def parse_table(table: Mapping[str, Any], *, root: Path, source: Path | None) ->
             baseline = (root / table["baseline"]).resolve()
         else:
             errors.append(f"{where} baseline: expected a path as a string, got {table['baseline']!r}")
+
+    output_format = table.get("output-format")
+    if output_format is not None and output_format not in OUTPUT_FORMATS:
+        errors.append(
+            f"{where} output-format: unknown format {output_format!r}; valid values: {', '.join(OUTPUT_FORMATS)}"
+        )
+        output_format = None
 
     per_file: dict[str, tuple[str, ...]] = {}
     raw_pfi = table.get("per-file-ignores", {})
@@ -288,4 +300,5 @@ def parse_table(table: Mapping[str, Any], *, root: Path, source: Path | None) ->
         rule_options=options,
         project_root=project_root,
         baseline=baseline,
+        output_format=output_format,
     )
