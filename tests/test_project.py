@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -13,8 +15,12 @@ from lint_rules.cli import main
 from lint_rules.engine.registry import all_rules
 from lint_rules.engine.runner import hyperion_root
 
-SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "sample"
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "fixtures" / "sample"
+GOLDEN = REPO / "tests" / "golden" / "sample_concise.txt"
+# Every project-wide rule, opt-in ones included: they are selected by their full code.
 PROJECT_RULES = [code for code, rule in all_rules().items() if rule.needs_project]
+SELECT_PROJECT_RULES = ("--select", ",".join(PROJECT_RULES))
 
 
 def _json(*args: str) -> list[dict]:
@@ -35,16 +41,80 @@ def test_there_are_project_rules() -> None:
     assert "HYP053" in PROJECT_RULES
 
 
+def test_the_sample_exercises_every_project_rule(sample: Path) -> None:
+    """Each project rule (opt-in ones too) has a finding on the sample, so that the subset
+    tests below compare something for every one of them. A new project rule needs a departure
+    in fixtures/sample that triggers it (across files, when the rule looks across files)."""
+    found = {f["code"] for f in _json(*SELECT_PROJECT_RULES)}
+    missing = [code for code in PROJECT_RULES if code not in found]
+    assert not missing, f"no finding on fixtures/sample for the project rules {missing}"
+
+
 def test_linting_one_file_gives_what_the_whole_tree_gives(sample: Path) -> None:
     """Pre-commit and editors lint one file; its findings must not depend on that."""
-    selection = ["--select", ",".join(PROJECT_RULES)]
-    whole = _json(*selection)
-    assert {f["code"] for f in whole} >= {"HYP053"}, "the sample must exercise the project rules"
+    whole = _json(*SELECT_PROJECT_RULES)
+    assert {f["code"] for f in whole} == set(PROJECT_RULES), "the sample must exercise every project rule"
     files = sorted(p.relative_to(sample).as_posix() for p in (sample / "app").rglob("*.py"))
     for file in files:
-        alone = _json(*selection, file)
+        alone = _json(*SELECT_PROJECT_RULES, file)
         expected = [f for f in whole if f["filename"] == str(sample / file)]
         assert alone == expected, file
+
+
+@pytest.mark.parametrize(
+    "subset",
+    [
+        ["app/modules/raffle"],
+        ["app/modules/cinema/permissions_cinema.py", "app/modules/raffle/endpoints_raffle.py"],
+        ["app/core"],
+    ],
+)
+def test_linting_some_files_gives_what_the_whole_tree_gives(sample: Path, subset: list[str]) -> None:
+    """A commit touches several files (or a folder): the same holds for any subset."""
+    whole = _json(*SELECT_PROJECT_RULES)
+    alone = _json(*SELECT_PROJECT_RULES, *subset)
+    inside = [str(sample / path) for path in subset]
+    expected = [
+        f for f in whole if any(f["filename"] == p or f["filename"].startswith(p + os.sep) for p in inside)
+    ]
+    assert expected, "the subset must have findings to compare"
+    assert alone == expected
+
+
+def test_sample_concise_output_matches_the_golden_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`hyperion-lint check fixtures/sample --output-format concise`, run from the repository
+    root with the sample's own configuration, prints exactly tests/golden/sample_concise.txt.
+
+    When a change of a rule (or a new rule) changes that output on purpose, regenerate the
+    golden file and read its diff before committing it:
+
+        UPDATE_GOLDEN=1 python -m pytest tests/test_project.py -k golden
+        git diff tests/golden/sample_concise.txt
+    """
+    monkeypatch.chdir(REPO)
+    result = CliRunner().invoke(
+        main, ["check", "fixtures/sample", "--output-format", "concise"], catch_exceptions=False
+    )
+    assert result.exit_code == 1, result.output
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN.write_text(result.output, encoding="utf-8", newline="\n")
+    if not GOLDEN.exists():
+        pytest.fail(f"{GOLDEN.relative_to(REPO)} is missing: create it with UPDATE_GOLDEN=1", pytrace=False)
+    expected = GOLDEN.read_text(encoding="utf-8")
+    if result.output != expected:
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(keepends=True),
+                result.output.splitlines(keepends=True),
+                fromfile=str(GOLDEN.relative_to(REPO)),
+                tofile="hyperion-lint check fixtures/sample --output-format concise",
+            )
+        )
+        pytest.fail(
+            "the sample's concise output changed (regenerate with UPDATE_GOLDEN=1 if intended):\n" + diff,
+            pytrace=False,
+        )
 
 
 def test_stdin_buffer_replaces_the_file_on_disk(sample: Path) -> None:
