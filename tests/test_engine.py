@@ -156,3 +156,38 @@ def test_lazy_positions_agree_with_libcst_position_provider() -> None:
             ), (file.name, type(node).__name__)
             checked += 1
     assert checked > 500
+
+
+ALL_RULES = [(rule, {}) for rule in all_rules().values()]
+
+
+def test_too_many_nested_brackets_is_a_syntax_error_not_a_crash() -> None:
+    # LibCST's parser can take the process down on such input; CPython refuses it first.
+    source = "x = " + "[" * 3000 + "]" * 3000 + "\n"
+    result = lint_source(PATH, source, ALL_RULES)
+    assert [(f.code, f.name, f.start.line, f.start.column, f.message) for f in result.findings] == [
+        (
+            "HYP999",
+            "syntax-error",
+            1,
+            205,
+            "Cannot parse this file: too many nested parentheses. Fix the syntax; no rule could check it.",
+        )
+    ]
+
+
+def test_a_deep_expression_is_a_clear_finding() -> None:
+    source = "x = " + " + ".join(["a"] * 5000) + "\n"
+    result = lint_source(PATH, source, ALL_RULES)
+    assert [(f.code, f.message) for f in result.findings] == [
+        (
+            "HYP999",
+            "Cannot check this file: its expressions are nested too deeply for the linter's "
+            "traversal. Split the expression; no rule could check it.",
+        )
+    ]
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
+    source = "s = '" + "(" * 500 + "'\n"
+    assert [f.code for f in lint_source(PATH, source, ALL_RULES).findings if f.code == "HYP999"] == []

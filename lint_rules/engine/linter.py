@@ -75,6 +75,25 @@ def _compiler_error(source: str) -> tuple[int, int, str] | None:
     return None
 
 
+MAX_NESTING = 200  # CPython's tokenizer limit on nested brackets
+_BRACKETS = re.compile(r"[()\[\]{}]")
+
+
+def _nesting_depth(source: str) -> int:
+    """The deepest bracket nesting of the text (strings and comments included: an upper
+    bound, checked only against a limit real code never comes near)."""
+    if source.count("(") + source.count("[") + source.count("{") <= MAX_NESTING:
+        return 0
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(source):
+        if match.group() in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth = max(depth - 1, 0)
+    return deepest
+
+
 def syntax_error_finding(path: str, source: str, error: cst.ParserSyntaxError) -> Finding:
     diagnosis = _compiler_error(source)
     if diagnosis is not None:
@@ -82,6 +101,10 @@ def syntax_error_finding(path: str, source: str, error: cst.ParserSyntaxError) -
     else:
         line, column = max(error.raw_line, 1), error.raw_column + 1
         detail = error.message.strip().splitlines()[0] if error.message.strip() else "invalid syntax"
+    return _syntax_finding(path, line, column, detail)
+
+
+def _syntax_finding(path: str, line: int, column: int, detail: str) -> Finding:
     return Finding(
         code=META_CODE,
         name=SYNTAX_ERROR,
@@ -349,11 +372,35 @@ def analyze(path: str, source: str, rules: Sequence[RuleSetup], *, extract: bool
     """
     if not rules and not extract:
         return Analysis(path, source)
+    if _nesting_depth(source) > MAX_NESTING:
+        # CPython refuses more than 200 nested brackets, and LibCST's parser can crash the
+        # whole process on such input: let CPython's parser judge it first.
+        diagnosis = _compiler_error(source)
+        if diagnosis is not None:
+            line, column, detail = diagnosis
+            return Analysis(path, source, findings=[_syntax_finding(path, line, column, detail)])
     try:
         module = cst.parse_module(source)
     except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError) as error:
         return Analysis(path, source, findings=[_parse_error(path, source, error)])
-    return analyze_module(path, source, module, rules, extract=extract)
+    try:
+        return analyze_module(path, source, module, rules, extract=extract)
+    except RecursionError:
+        # Python's own stack is the limit here (thousands of nested brackets): say so
+        # plainly rather than fail the run.
+        return Analysis(path, source, findings=[_too_deep(path)])
+
+
+def _too_deep(path: str) -> Finding:
+    return Finding(
+        code=META_CODE,
+        name=SYNTAX_ERROR,
+        message="Cannot check this file: its expressions are nested too deeply for the linter's "
+        "traversal. Split the expression; no rule could check it.",
+        path=path,
+        start=Position(1, 1),
+        end=Position(1, 1),
+    )
 
 
 def needs_project(rules: Sequence[RuleSetup]) -> bool:
