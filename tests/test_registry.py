@@ -100,3 +100,19 @@ def test_imports_flow_one_way() -> None:
                     if other in LAYERS and other not in LAYERS[layer]:
                         problems.append(f"{relative}: {layer} imports {target}")
     assert problems == []
+
+
+def test_the_readme_example_is_real_output(monkeypatch) -> None:
+    """The finding shown in the README is what `hyperion-lint check fixtures/sample` prints."""
+    from click.testing import CliRunner
+
+    from lint_rules.cli import main
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```\nfixtures/sample/app/modules/bookclub/endpoints_bookclub.py\n", 1)[1]
+    example_lines = example.split("```", 1)[0].splitlines()
+    monkeypatch.chdir(ROOT)
+    output = CliRunner().invoke(main, ["check", "fixtures/sample", "--no-color"]).output.splitlines()
+    start = output.index(example_lines[0])
+    assert output[start : start + len(example_lines)] == example_lines
+    assert "fixtures/sample/app/modules/bookclub/endpoints_bookclub.py" in output[:start]
