@@ -151,3 +151,21 @@ def test_a_fix_that_breaks_the_code_is_dropped(monkeypatch) -> None:
     assert outcome.source == source
     assert not outcome.changed
     assert [(f.code, f.start.line, f.start.column) for f in outcome.dropped] == [("HYP996", 1, 5)]
+
+
+def test_fixing_the_sample_twice_changes_nothing_and_leaves_no_safe_fix(tmp_path, monkeypatch) -> None:
+    import json
+    import shutil
+    from pathlib import Path
+
+    sample = tmp_path / "sample"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "fixtures" / "sample", sample)
+    monkeypatch.chdir(sample)
+    first = run("check", "--fix", "--unsafe-fixes", "--quiet")
+    assert first.exit_code == 1  # findings without a fix remain
+    snapshot = {p: p.read_bytes() for p in sample.rglob("*.py")}
+    second = run("check", "--fix", "--unsafe-fixes")
+    assert "Fixed 0 findings in 0 files." in second.output.splitlines()[-1]
+    assert {p: p.read_bytes() for p in sample.rglob("*.py")} == snapshot
+    remaining = json.loads(run("check", "--output-format", "json").stdout)
+    assert [f["code"] for f in remaining if f["fix"] is not None] == []
