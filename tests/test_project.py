@@ -156,3 +156,16 @@ def test_hyperion_root_is_the_folder_holding_app(tmp_path: Path) -> None:
     file = tmp_path / "Hyperion" / "app" / "modules" / "app" / "endpoints_app.py"
     assert hyperion_root(file) == tmp_path / "Hyperion"
     assert hyperion_root(tmp_path / "scripts" / "tool.py") is None
+
+
+def test_related_places_are_shown_from_the_working_directory(sample: Path, monkeypatch) -> None:
+    """Facts speak of project-relative paths; the user sees paths from where they stand."""
+    monkeypatch.chdir(sample.parent)
+    result = CliRunner().invoke(main, ["check", "sample", "--select", "HYP053", "--output-format", "json"])
+    found = json.loads(result.stdout)
+    assert [r["filename"] for f in found for r in f["related"]] == [
+        str(sample / "app/modules/cinema/models_cinema.py"),
+        str(sample / "app/modules/bookclub/models_bookclub.py"),
+    ]
+    concise = CliRunner().invoke(main, ["check", "sample", "--select", "HYP053", "--no-color"]).output
+    assert "  = note: sample/app/modules/cinema/models_cinema.py:17:1 `Loan` is also defined here" in concise.splitlines()

@@ -131,7 +131,7 @@ class Linter:
             return FileResult(display, [source])
         rules = self.rules_for(relative)
         project = self.index(root) if self.needs_project and rules else None
-        return _with_display(lint_source(relative, source, rules, project), display, source)
+        return _with_display(lint_source(relative, source, rules, project), display, source, root)
 
     # -- many files ------------------------------------------------------------------------
 
@@ -180,7 +180,7 @@ class Linter:
             if analysis is None:
                 results[path] = source
             else:
-                results[path] = _with_display(finish(analysis, index), display, source)
+                results[path] = _with_display(finish(analysis, index), display, source, root)
         return results
 
     # -- fixing ----------------------------------------------------------------------------
@@ -193,7 +193,7 @@ class Linter:
         rules = self.rules_for(relative)
         project = self.index(root) if self.needs_project and rules else None
         outcome = fix_source(source, lambda text: lint_source(relative, text, rules, project), unsafe=unsafe)
-        outcome.result = _with_display(outcome.result, display, outcome.source)
+        outcome.result = _with_display(outcome.result, display, outcome.source, root)
         outcome.applied = [dataclasses.replace(f, path=display) for f in outcome.applied]
         outcome.dropped = [dataclasses.replace(f, path=display) for f in outcome.dropped]
         return outcome
@@ -238,10 +238,20 @@ def display_path(path: Path) -> str:
         return absolute.as_posix() if os.sep == "/" else str(absolute)
 
 
-def _with_display(result: FileResult, display: str, source: str) -> FileResult:
+def _with_display(result: FileResult, display: str, source: str, root: Path) -> FileResult:
+    """Findings name files as the user sees them: relative to the working directory.
+    Rules and facts speak of project-relative paths (``related`` places included)."""
     result.source = source
-    if result.path == display:
-        return result
-    result.findings = [dataclasses.replace(f, path=display) for f in result.findings]
+    findings = []
+    for finding in result.findings:
+        if finding.related:
+            related = tuple(
+                dataclasses.replace(r, path=display_path(root / r.path)) for r in finding.related
+            )
+            finding = dataclasses.replace(finding, related=related)
+        if finding.path != display:
+            finding = dataclasses.replace(finding, path=display)
+        findings.append(finding)
+    result.findings = findings
     result.path = display
     return result

@@ -40,37 +40,59 @@ def _child_fields(node_type: type) -> tuple[str, ...]:
     return names
 
 
+_reversed_cache: dict[type, tuple[str, ...]] = {}
+
+
+def _reversed_fields(node_type: type) -> tuple[str, ...]:
+    names = _reversed_cache.get(node_type)
+    if names is None:
+        names = _reversed_cache[node_type] = tuple(reversed(_child_fields(node_type)))
+    return names
+
+
 def walk(module: cst.Module, dispatch: Dispatch, ancestors: list[cst.CSTNode]) -> None:
-    """Visit ``module`` depth first; ``ancestors`` is kept equal to the enclosing nodes."""
+    """Visit ``module`` depth first; ``ancestors`` is kept equal to the enclosing nodes.
+
+    Iterative, so that a valid but very deep expression (a chain of thousands of ``+``)
+    cannot exhaust Python's recursion limit.
+    """
     if not dispatch:
         return
     get = dispatch.get
     push = ancestors.append
     pop = ancestors.pop
-
-    def visit(node: cst.CSTNode) -> None:
-        type_name = type(node).__name__
-        handlers = get("visit_" + type_name)
+    skipped = _SKIPPED
+    node_type = cst.CSTNode
+    # A node is pushed once to be visited; then its marker ``(node,)`` to be left after
+    # its children, which are pushed in reverse so that they come off in source order.
+    stack: list[cst.CSTNode | tuple[cst.CSTNode]] = [module]
+    append = stack.append
+    while stack:
+        node = stack.pop()
+        if type(node) is tuple:
+            left = node[0]
+            pop()
+            handlers = get("leave_" + type(left).__name__)
+            if handlers:
+                for handler in handlers:
+                    handler(left)
+            continue
+        node_class = type(node)
+        handlers = get("visit_" + node_class.__name__)
         if handlers:
             for handler in handlers:
                 handler(node)
         push(node)
-        for name in _child_fields(type(node)):
+        append((node,))
+        for name in _reversed_fields(node_class):
             value = getattr(node, name)
-            if isinstance(value, cst.CSTNode):
-                if not isinstance(value, _SKIPPED):
-                    visit(value)
+            if isinstance(value, node_type):
+                if not isinstance(value, skipped):
+                    append(value)
             elif isinstance(value, (tuple, list)):
-                for item in value:
-                    if isinstance(item, cst.CSTNode) and not isinstance(item, _SKIPPED):
-                        visit(item)
-        pop()
-        handlers = get("leave_" + type_name)
-        if handlers:
-            for handler in handlers:
-                handler(node)
-
-    visit(module)
+                for item in reversed(value):
+                    if isinstance(item, node_type) and not isinstance(item, skipped):
+                        append(item)
 
 
 def build_dispatch(handlers: Iterable[tuple[str, Callable[[Any], Any]]]) -> Dispatch:
