@@ -1,4 +1,5 @@
-"""The real pre-commit, with this checkout as the hook repository, blocks a bad commit."""
+"""The real pre-commit, with this checkout as the hook repository: `hyperion-lint` blocks a bad
+commit, `hyperion-lint-fix` fixes the file and stops the commit once."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -59,41 +61,82 @@ def snapshot_of_this_checkout(target: Path) -> str:
     return git(target, "rev-parse", "HEAD").stdout.strip()
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-def test_commit_hook_blocks_a_bad_endpoints_file(tmp_path: Path) -> None:
-    hooks = tmp_path / "hook-repo"
+@dataclass(frozen=True)
+class HookRepo:
+    path: Path
+    rev: str
+    env: dict[str, str]  # PRE_COMMIT_HOME shared by the tests: the hook is installed once
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> HookRepo:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    base = tmp_path_factory.mktemp("pre-commit")
+    hooks = base / "hook-repo"
     hooks.mkdir()
     rev = snapshot_of_this_checkout(hooks)
+    return HookRepo(hooks, rev, {**os.environ, "PRE_COMMIT_HOME": str(base / "cache")})
 
+
+def project_with_hook(tmp_path: Path, hooks: HookRepo, hook_id: str) -> Path:
     project = tmp_path / "project"
     (project / "app/modules/demo").mkdir(parents=True)
     git(project, "init", "-q")
     (project / ".pre-commit-config.yaml").write_text(
-        f"repos:\n- repo: {hooks}\n  rev: {rev}\n  hooks:\n  - id: hyperion-lint\n",
+        f"repos:\n- repo: {hooks.path}\n  rev: {hooks.rev}\n  hooks:\n  - id: {hook_id}\n",
         encoding="utf-8",
     )
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
-    pre_commit = [sys.executable, "-m", "pre_commit"]
-    subprocess.run([*pre_commit, "install"], cwd=project, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pre_commit", "install"],
+        cwd=project, env=hooks.env, check=True, capture_output=True,
+    )
+    return project
 
+
+def commit(project: Path, hooks: HookRepo, message: str) -> subprocess.CompletedProcess[str]:
+    git(project, "add", "-A")
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-m", message],
+        cwd=project, env=hooks.env, capture_output=True, text=True,
+    )
+
+
+def test_commit_hook_blocks_a_bad_endpoints_file(tmp_path: Path, hook_repo: HookRepo) -> None:
+    project = project_with_hook(tmp_path, hook_repo, "hyperion-lint")
     endpoints = project / "app/modules/demo/endpoints_demo.py"
     endpoints.write_text(BAD, encoding="utf-8")
-    git(project, "add", "-A")
-    commit = subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-m", "bad"],
-        cwd=project, env=env, capture_output=True, text=True,
-    )
-    output = (commit.stdout + commit.stderr).splitlines()
-    assert commit.returncode != 0, output
+    done = commit(project, hook_repo, "bad")
+    output = (done.stdout + done.stderr).splitlines()
+    assert done.returncode != 0, output
     assert "hyperion-lint............................................................Failed" in output
     assert "app/modules/demo/endpoints_demo.py" in output
     assert any(line.startswith("  6:2  HYP012 [*] Route `read_items`") for line in output), output
     assert git(project, "rev-list", "--all", check=False).stdout == ""
+    assert endpoints.read_text(encoding="utf-8") == BAD  # the check hook never writes
 
     endpoints.write_text(GOOD, encoding="utf-8")
-    git(project, "add", "-A")
-    commit = subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-m", "good"],
-        cwd=project, env=env, capture_output=True, text=True,
-    )
-    assert commit.returncode == 0, commit.stdout + commit.stderr
+    done = commit(project, hook_repo, "good")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_fix_hook_fixes_the_file_and_fails_the_commit_once(tmp_path: Path, hook_repo: HookRepo) -> None:
+    project = project_with_hook(tmp_path, hook_repo, "hyperion-lint-fix")
+    endpoints = project / "app/modules/demo/endpoints_demo.py"
+    endpoints.write_text(BAD, encoding="utf-8")
+    done = commit(project, hook_repo, "fixable")
+    output = (done.stdout + done.stderr).splitlines()
+    # Nothing remains after the fix, but the hook changed a file: the commit stops so
+    # that the author sees and stages the fix.
+    assert done.returncode != 0, output
+    assert "hyperion-lint-fix........................................................Failed" in output
+    assert "- files were modified by this hook" in output
+    assert "Fixed 1 finding in 1 file. Nothing remains." in output
+    assert endpoints.read_text(encoding="utf-8") == GOOD
+    assert git(project, "rev-list", "--all", check=False).stdout == ""
+
+    done = commit(project, hook_repo, "fixed")
+    output = (done.stdout + done.stderr).splitlines()
+    assert done.returncode == 0, output
+    assert "hyperion-lint-fix........................................................Passed" in output
+    assert git(project, "show", "HEAD:app/modules/demo/endpoints_demo.py").stdout == GOOD

@@ -1,0 +1,87 @@
+"""What the server answers: the LSP messages it handles, and ``serve()``."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import PurePath
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+
+from lint_rules.server import actions
+from lint_rules.server.app import DEBOUNCE, HyperionLanguageServer
+
+# Files whose change can change findings: configuration, .gitignore (exclusion), code
+# (the project index of the project-wide rules).
+WATCHED = ("**/pyproject.toml", "**/.gitignore", "**/*.py")
+
+
+def build(debounce: float = DEBOUNCE) -> HyperionLanguageServer:
+    server = HyperionLanguageServer(debounce)
+
+    @server.feature(types.INITIALIZED)
+    def initialized(ls: HyperionLanguageServer, params: types.InitializedParams) -> None:
+        workspace = ls.client_capabilities.workspace
+        watching = workspace.did_change_watched_files if workspace is not None else None
+        if watching is not None and watching.dynamic_registration:
+            options = types.DidChangeWatchedFilesRegistrationOptions(
+                watchers=[types.FileSystemWatcher(glob_pattern=g) for g in WATCHED]
+            )
+            ls.client_register_capability(
+                types.RegistrationParams(
+                    registrations=[
+                        types.Registration(
+                            id="hyperion-lint-watched-files",
+                            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                            register_options=options,
+                        )
+                    ]
+                )
+            )
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    async def did_open(ls: HyperionLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri, 0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    async def did_change(ls: HyperionLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri, ls.debounce)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    async def did_save(ls: HyperionLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+        # The saved tree changed: the other open documents may have new project findings.
+        await ls.on_worker(ls.projects.tree_changed)
+        ls.schedule(params.text_document.uri, 0)
+        for uri in ls.open_uris():
+            if uri != params.text_document.uri:
+                ls.schedule(uri, ls.debounce)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    async def did_close(ls: HyperionLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.forget(params.text_document.uri)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    async def watched_files_changed(ls: HyperionLanguageServer, params: types.DidChangeWatchedFilesParams) -> None:
+        names = [PurePath(to_fs_path(change.uri) or change.uri).name for change in params.changes]
+        if any(name.endswith(".toml") for name in names):
+            await ls.on_worker(ls.projects.forget)
+        elif any(name.endswith(".py") for name in names):
+            await ls.on_worker(ls.projects.tree_changed)
+        for uri in ls.open_uris():
+            ls.schedule(uri, ls.debounce)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=actions.KINDS, resolve_provider=False),
+    )
+    async def code_action(ls: HyperionLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        return await ls.code_actions(params)
+
+    return server
+
+
+def serve(debounce: float = DEBOUNCE) -> None:
+    """Speak LSP over standard input and output until the client says exit."""
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="hyperion-lint server: %(levelname)s: %(message)s")
+    build(debounce).start_io()
