@@ -1,8 +1,7 @@
 import libcst as cst
 
-from lint_rules.model import Location
 from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.facts import FileFacts, ProjectIndex
+from lint_rules.rules.facts import FileFacts, ProjectIndex, noted
 from lint_rules.rules.matchers.modules import endpoints_shape
 from lint_rules.rules.matchers.permissions import Verdict, class_verdicts
 from lint_rules.rules.permission_index import Owner, PermissionIndex
@@ -350,7 +349,7 @@ class PermissionsClassBase(Rule):
             return
         index = PermissionIndex.of(project)
         for name in sorted(self.pending):
-            cls = index.local_class(facts, name)
+            cls = facts.local_class(name)
             if cls is None:
                 continue
             owner = Owner(facts, cls)
@@ -360,9 +359,8 @@ class PermissionsClassBase(Rule):
             for base_name, base in index.bases(owner):
                 if isinstance(base, Owner):
                     written.append(f"`{base_name}` ({base.place})")
-                    location = base.cls.location
                     note = f"`{base.cls.name}` is defined here, and is no `ModulePermissions`"
-                    related.append(Location(location.path, location.start, location.end, note))
+                    related.append(noted(base.cls.location, note))
                 else:
                     written.append(f"`{base_name}`")
             self.report_at(cls.location, name=name, problem=f"subclasses {', '.join(written)}", related=related)

@@ -2,8 +2,8 @@ from pathlib import PurePosixPath
 
 from lint_rules.model import Location
 from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.facts import FileFacts, ProjectIndex
-from lint_rules.rules.permission_index import Owner, PermissionIndex, enum_members, place
+from lint_rules.rules.facts import FileFacts, ProjectIndex, noted, place
+from lint_rules.rules.permission_index import Owner, PermissionIndex, enum_members
 
 MODULE_AREAS = ("modules", "core")
 
@@ -345,34 +345,28 @@ class PermissionsNotRegistered(Rule):
         index = PermissionIndex.of(project)
         for cls in facts.classes:
             members = enum_members(cls)
-            if not members or index.local_class(facts, cls.name) is not cls:
+            if not members or facts.local_class(cls.name) is not cls:
                 continue
             owner = Owner(facts, cls)
             if owner.key in index.registered or cls.name in index.unresolved_registrations:
                 continue
             if not index.is_permissions_class(owner):
                 continue
-            advice, related = self._advice(owner, {m.name for m in members}, project, index, area, folder)
+            advice, related = self._advice(owner, {m.name for m in members}, index, area, folder)
             self.report_at(cls.location, name=cls.name, advice=advice, related=related)
 
     @staticmethod
     def _advice(
-        owner: Owner,
-        names: set[str],
-        project: ProjectIndex,
-        index: PermissionIndex,
-        area: str,
-        folder: str,
+        owner: Owner, names: set[str], index: PermissionIndex, area: str, folder: str
     ) -> tuple[str, list[Location]]:
-        declarations = [(f, d) for f in project.module_files(folder, area) for d in f.declarations]
+        declarations = [(f, d) for f in index.project.module_files(folder, area) for d in f.declarations]
         for facts, declaration in declarations:
             if not declaration.permissions:
                 continue
             other = index.resolve_name(facts, declaration.permissions)
             if other is None:
                 continue
-            note = f"`{other.cls.name}` is registered here"
-            related = [Location(other.cls.location.path, other.cls.location.start, other.cls.location.end, note)]
+            related = [noted(other.cls.location, f"`{other.cls.name}` is registered here")]
             if names <= set(index.members(other).members):
                 return (
                     f"`{other.cls.name}` ({other.place}), which the module registers, declares the same "
@@ -392,7 +386,7 @@ class PermissionsNotRegistered(Rule):
             return (
                 f"no group can be granted them until you pass `permissions={name}` to "
                 f"`{declaration.variable} = {declaration.kind}(...)` ({place(where)})",
-                [Location(where.path, where.start, where.end, "the module is declared here")],
+                [noted(where, "the module is declared here")],
             )
         return (
             f"no group can be granted them until you pass `permissions={name}` to the module's "

@@ -1,6 +1,5 @@
-from lint_rules.model import Location
 from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.facts import FileFacts, ProjectIndex
+from lint_rules.rules.facts import FileFacts, ProjectIndex, noted
 from lint_rules.rules.permission_index import ENUM_API, PermissionIndex
 
 # How many declared permissions a message lists before "...".
@@ -306,12 +305,11 @@ class PermissionUndeclared(Rule):
                 continue
             names = [f"`{name}`" for name in found.members]
             declared = ", ".join(names[:LISTED]) + (", ..." if len(names) > LISTED else "")
-            location = owner.cls.location
             self.report_at(
                 use.location,
                 cls=owner.cls.name,
                 place=owner.place,
                 member=member,
                 declared=declared or "none yet",
-                related=[Location(location.path, location.start, location.end, f"`{owner.cls.name}` is declared here")],
+                related=[noted(owner.cls.location, f"`{owner.cls.name}` is declared here")],
             )

@@ -1,7 +1,6 @@
-from lint_rules.model import Location
 from lint_rules.rules.base import Invalid, Option, Rule, Valid
-from lint_rules.rules.facts import FileFacts, Member, ProjectIndex
-from lint_rules.rules.permission_index import REGISTERED_ELSEWHERE, Owner, PermissionIndex, enum_members, place
+from lint_rules.rules.facts import FileFacts, Member, ProjectIndex, noted, place
+from lint_rules.rules.permission_index import REGISTERED_ELSEWHERE, Owner, PermissionIndex, enum_members
 
 VALUE_MESSAGE = (
     "Permission `{member}` stores the value \"{value}\", which {others} also stores, so a group "
@@ -282,10 +281,7 @@ class PermissionNameDuplicate(Rule):
         return ", ".join(f"`{o.cls.name}` ({place(m.location)})" for o, m in others)
 
     def _report(self, member: Member, others: list[tuple[Owner, Member]], message: str | None = None) -> None:
-        related = [
-            Location(m.location.path, m.location.start, m.location.end, f"`{m.name}` is declared by `{o.cls.name}` here")
-            for o, m in others
-        ]
+        related = [noted(m.location, f"`{m.name}` is declared by `{o.cls.name}` here") for o, m in others]
         self.report_at(
             member.location, message, member=member.name, others=self._names(others), related=related
         )

@@ -19,7 +19,6 @@ from lint_rules.rules.matchers.signatures import (
     unwrap_annotated,
 )
 from lint_rules.rules.matchers.syntax import assignment_targets, dotted_name, keyword_arg, last_name
-from lint_rules.rules.module_index import ModuleIndex
 
 # How deep dependencies of dependencies are followed.
 _MAX_DEPTH = 12
@@ -398,7 +397,6 @@ class EndpointWithoutUserDependency(Rule):
     # -- the project check ---------------------------------------------------------------------
 
     def check(self, facts: FileFacts, project: ProjectIndex) -> None:
-        index = ModuleIndex.of(project)
         self.patterns = tuple(self.settings["user-dependencies"])
         self.memo: dict[tuple[str, str], _Verdict] = {}
         seen: dict[str, int] = {}
@@ -409,18 +407,18 @@ class EndpointWithoutUserDependency(Rule):
             if position >= len(extras) or route.methods == ("websocket",):
                 continue
             extra = extras[position]
-            verdicts = [self._verdict(index, facts, ref, 0) for ref in extra.refs]
+            verdicts = [self._verdict(project, facts, ref, 0) for ref in extra.refs]
             if _Verdict.USER in verdicts:
                 continue
             if _Verdict.UNKNOWN in verdicts:
                 continue
-            if any(self._may_be_alias(index, facts, name) for name in extra.imported_annotations):
+            if any(self._may_be_alias(project, facts, name) for name in extra.imported_annotations):
                 continue
             methods = "/".join(m.upper() for m in route.methods) or "route"
             where = f"{methods} `{route.path}`" if route.path is not None else methods
             self.report_at(route.location, function=route.function, route=where)
 
-    def _verdict(self, index: ModuleIndex, facts: FileFacts, ref: str, depth: int) -> _Verdict:
+    def _verdict(self, project: ProjectIndex, facts: FileFacts, ref: str, depth: int) -> _Verdict:
         """Whether the dependency ``ref`` (as recorded in ``facts``) provides the user."""
         if not ref or depth > _MAX_DEPTH:
             return _Verdict.UNKNOWN
@@ -432,34 +430,28 @@ class EndpointWithoutUserDependency(Rule):
         if key in self.memo:
             return self.memo[key]
         self.memo[key] = _Verdict.NONE  # a cycle of dependencies adds nothing
-        verdict = self._follow(index, facts, dotted, called, depth)
+        verdict = self._follow(project, facts, dotted, called, depth)
         self.memo[key] = verdict
         return verdict
 
     def _follow(
-        self, index: ModuleIndex, facts: FileFacts, dotted: str, called: bool, depth: int
+        self, project: ProjectIndex, facts: FileFacts, dotted: str, called: bool, depth: int
     ) -> _Verdict:
-        head = dotted.split(".", 1)[0]
-        origin = facts.imports.get(head)
+        origin = facts.origin_of(dotted)
         if origin is not None:
-            absolute = index.absolute(origin + dotted[len(head):], facts)
-            if not index.in_project(absolute, facts):
+            if not facts.in_package(origin):
                 return _Verdict.NONE  # a library's dependency (fastapi, starlette...)
-        elif (
-            "." not in dotted
-            and dotted not in facts.function_params
-            and all(c.name != dotted for c in facts.classes)
-        ):
+        elif "." not in dotted and dotted not in facts.function_params and facts.local_class(dotted) is None:
             # A module-level variable (``require_admin = is_user_in(...)``), a builtin or an
             # undefined name: only the linted file's own variables are known.
             if facts.path == self.context.path and dotted not in self.variables:
                 return _Verdict.NONE
             return _Verdict.UNKNOWN
-        found = index.resolve(facts, dotted, called=called)
+        found = project.resolve(facts, dotted, called=called)
         if found.kind == "function":
             assert found.facts is not None and found.key is not None
             inner = [
-                self._verdict(index, found.facts, ref, depth + 1)
+                self._verdict(project, found.facts, ref, depth + 1)
                 for ref in found.facts.function_dependencies.get(found.key, ())
             ]
             if _Verdict.USER in inner:
@@ -469,14 +461,10 @@ class EndpointWithoutUserDependency(Rule):
         # name that cannot be followed.
         return _Verdict.UNKNOWN
 
-    def _may_be_alias(self, index: ModuleIndex, facts: FileFacts, dotted: str) -> bool:
+    def _may_be_alias(self, project: ProjectIndex, facts: FileFacts, dotted: str) -> bool:
         """True when an imported annotation may be an ``Annotated[..., Depends(...)]`` alias:
         it comes from the project and is no class."""
-        head = dotted.split(".", 1)[0]
-        origin = facts.imports.get(head)
-        if origin is None:
+        origin = facts.origin_of(dotted)
+        if origin is None or not facts.in_package(origin):
             return False
-        absolute = index.absolute(origin + dotted[len(head):], facts)
-        if not index.in_project(absolute, facts):
-            return False
-        return index.resolve(facts, dotted).kind != "class"
+        return project.resolve(facts, dotted).kind != "class"

@@ -3,13 +3,13 @@ import fnmatch
 import libcst as cst
 
 from lint_rules.rules.base import Invalid, Option, Rule, Valid
-from lint_rules.rules.facts import FileFacts, ProjectIndex
+from lint_rules.rules.facts import CONSTANT, FileFacts, Lookup, ProjectIndex
 from lint_rules.rules.matchers.modules import module_declarations
 from lint_rules.rules.matchers.syntax import dotted_name, keyword_arg, string_value
 from lint_rules.rules.module_index import ModuleIndex
 
-# How many imports (re-exports) are followed to find the value of an imported root.
-_MAX_HOPS = 8
+# An imported root: a constant, in any file of the project, through up to 8 imports (re-exports).
+_CONSTANTS = Lookup(kinds=(CONSTANT,), package_only=False, max_hops=8)
 
 
 def _same(text: str) -> str:
@@ -312,25 +312,16 @@ class PathNotUnderRoot(Rule):
         if facts.declarations:
             root = facts.declarations[0].root
             if root is None and self.root_name is not None:
-                root = _constant(index, facts, self.root_name, 0)
+                root = _constant(index.project, facts, self.root_name)
             return root
         found = index.declaration(key)
         return found[1].root if found is not None else None
 
 
-def _constant(index: ModuleIndex, facts: FileFacts, dotted: str, hops: int) -> str | None:
+def _constant(project: ProjectIndex, facts: FileFacts, dotted: str) -> str | None:
     """The string a (possibly imported) module-level constant holds, or None."""
-    if hops > _MAX_HOPS:
+    found = project.resolve(facts, dotted, _CONSTANTS)
+    if found.kind != CONSTANT:
         return None
-    head, _, rest = dotted.partition(".")
-    if not rest and head in facts.constants:
-        return facts.constants[head]
-    origin = facts.imports.get(head)
-    if origin is None:
-        return None
-    origin = index.absolute(f"{origin}.{rest}" if rest else origin, facts)
-    module, _, name = origin.rpartition(".")
-    target = index.file_of(module) if module else None
-    if target is None:
-        return None
-    return _constant(index, target, name, hops + 1)
+    assert found.facts is not None and found.key is not None
+    return found.facts.constants[found.key]

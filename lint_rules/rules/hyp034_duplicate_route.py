@@ -1,7 +1,6 @@
-from lint_rules.model import Location
 from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.facts import FileFacts, ProjectIndex
-from lint_rules.rules.module_index import ModuleIndex, place, route_key
+from lint_rules.rules.facts import FileFacts, ProjectIndex, noted, place
+from lint_rules.rules.module_index import ModuleIndex, route_key
 
 
 class DuplicateRoute(Rule):
@@ -167,15 +166,7 @@ class DuplicateRoute(Rule):
                 others = [(f, r) for f, r in same if r.location != route.location]
                 if not others:
                     continue
-                places = [
-                    Location(
-                        r.location.path,
-                        r.location.start,
-                        r.location.end,
-                        f"`{method.upper()} {r.path}` is also declared here",
-                    )
-                    for _, r in others
-                ]
+                places = [noted(r.location, f"`{method.upper()} {r.path}` is also declared here") for _, r in others]
                 self.report_at(
                     route.location,
                     method=method.upper(),

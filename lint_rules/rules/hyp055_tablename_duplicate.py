@@ -1,7 +1,6 @@
-from lint_rules.model import Location
 from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.facts import FileFacts, ProjectIndex
-from lint_rules.rules.module_index import ModuleIndex, place
+from lint_rules.rules.facts import FileFacts, ProjectIndex, noted, place
+from lint_rules.rules.module_index import ModuleIndex
 
 
 class TablenameDuplicate(Rule):
@@ -84,6 +83,15 @@ class TablenameDuplicate(Rule):
                 """,
             },
         ),
+        # A string Python would refuse (a bad escape; LibCST parses it) is not compared.
+        Valid(
+            """
+            class Ticket(Base):
+                __tablename__ = "raffle_\\x"
+            """,
+            path="app/modules/raffle/models_raffle.py",
+            files={"app/modules/cdr/models_cdr.py": 'class Ticket(Base):\n    __tablename__ = "raffle_\\x"\n'},
+        ),
     ]
     INVALID = [
         Invalid(
@@ -140,10 +148,7 @@ class TablenameDuplicate(Rule):
             ]
             if not others:
                 continue
-            places = [
-                Location(where.path, where.start, where.end, f"`{name}` also declares table `{cls.tablename}`")
-                for name, where in others
-            ]
+            places = [noted(where, f"`{name}` also declares table `{cls.tablename}`") for name, where in others]
             self.report_at(
                 cls.tablename_location,
                 table=cls.tablename,

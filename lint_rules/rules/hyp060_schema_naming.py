@@ -1,6 +1,5 @@
 from lint_rules.rules.base import Invalid, Option, Rule, Valid
 from lint_rules.rules.facts import ClassFact, FileFacts, ProjectIndex
-from lint_rules.rules.module_index import ModuleIndex
 
 # Pydantic's model classes: a class deriving from one of them is a schema.
 _PYDANTIC_MODELS = frozenset({"BaseModel", "RootModel"})
@@ -234,7 +233,6 @@ class SchemaNaming(Rule):
         suffixes = tuple(self.settings["suffixes"])
         if not suffixes:
             return
-        index = ModuleIndex.of(project)
         verdicts: dict[tuple[str, str], bool] = {}
         listed = [f"`{s}`" for s in suffixes]
         wording = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " or " + listed[-1]
@@ -242,12 +240,12 @@ class SchemaNaming(Rule):
             name = cls.name
             if name.startswith("_") or name.endswith(suffixes):
                 continue
-            if self._is_schema(index, facts, cls, verdicts, 0):
+            if self._is_schema(project, facts, cls, verdicts, 0):
                 self.report_at(cls.location, schema=name, suffixes=wording)
 
     def _is_schema(
         self,
-        index: ModuleIndex,
+        project: ProjectIndex,
         facts: FileFacts,
         cls: ClassFact,
         verdicts: dict[tuple[str, str], bool],
@@ -269,30 +267,21 @@ class SchemaNaming(Rule):
             if origin is None:
                 if "." in base:
                     continue
-                local = _class_above(facts, base, cls)
+                local = facts.local_class(base, before=cls.location.start.line)
                 if local is not None:
-                    found = self._is_schema(index, facts, local, verdicts, depth + 1)
+                    found = self._is_schema(project, facts, local, verdicts, depth + 1)
                 elif base in _PYDANTIC_MODELS:
                     found = True
             else:
-                absolute = index.absolute(origin, facts)
+                absolute = facts.absolute(origin)
                 if absolute.startswith("pydantic.") and last in _PYDANTIC_MODELS:
                     found = True
                 else:
-                    resolved = index.resolve_origin(absolute, facts)
+                    resolved = project.resolve_origin(absolute, facts)
                     if resolved.kind == "class":
                         assert resolved.facts is not None and resolved.cls is not None
-                        found = self._is_schema(index, resolved.facts, resolved.cls, verdicts, depth + 1)
+                        found = self._is_schema(project, resolved.facts, resolved.cls, verdicts, depth + 1)
             if found:
                 break
         verdicts[key] = found
         return found
-
-
-def _class_above(facts: FileFacts, name: str, cls: ClassFact) -> ClassFact | None:
-    """The class ``name`` of the file that ``cls`` subclasses: the last one defined above it."""
-    found = None
-    for other in facts.classes:
-        if other.name == name and other.location.start.line < cls.location.start.line:
-            found = other
-    return found

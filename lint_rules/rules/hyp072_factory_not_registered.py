@@ -1,7 +1,6 @@
-from lint_rules.model import Location
 from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.facts import FileFacts, ProjectIndex
-from lint_rules.rules.module_index import ModuleIndex, place
+from lint_rules.rules.facts import FileFacts, ProjectIndex, noted, place
+from lint_rules.rules.module_index import ModuleIndex
 
 
 class FactoryNotRegistered(Rule):
@@ -210,8 +209,5 @@ class FactoryNotRegistered(Rule):
                 factory=cls.name,
                 where=place(cls.location),
                 problem=problem,
-                related=[
-                    Location(c.location.path, c.location.start, c.location.end, f"`{c.name}` is defined here")
-                    for _, c in factories
-                ],
+                related=[noted(c.location, f"`{c.name}` is defined here") for _, c in factories],
             )

@@ -1,7 +1,6 @@
-from lint_rules.model import Location
 from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.facts import FileFacts, ProjectIndex
-from lint_rules.rules.module_index import ModuleIndex, place, topic_key
+from lint_rules.rules.facts import FileFacts, ProjectIndex, noted, place
+from lint_rules.rules.module_index import ModuleIndex, topic_key
 
 
 class TopicIdDuplicate(Rule):
@@ -65,6 +64,14 @@ class TopicIdDuplicate(Rule):
             """,
             path="app/modules/cinema/endpoints_cinema.py",
         ),
+        # A string Python would refuse (a bad escape; LibCST parses it) is not compared.
+        Valid(
+            """
+            cinema_topic = Topic(id="\\N{nope}", module_root="\\x")
+            """,
+            path="app/modules/cinema/endpoints_cinema.py",
+            files={"app/modules/ph/endpoints_ph.py": 'ph_topic = Topic(id="\\N{nope}", module_root="ph")\n'},
+        ),
     ]
     INVALID = [
         Invalid(
@@ -125,8 +132,5 @@ class TopicIdDuplicate(Rule):
                 topic.location,
                 topic=topic.variable,
                 other=", ".join(f"`{t.variable}` at {place(t.location)}" for t in others),
-                related=[
-                    Location(t.location.path, t.location.start, t.location.end, f"`{t.variable}` has the same id")
-                    for t in others
-                ],
+                related=[noted(t.location, f"`{t.variable}` has the same id") for t in others],
             )

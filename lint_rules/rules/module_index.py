@@ -10,36 +10,37 @@ HYP055, HYP070-HYP072, HYP080, HYP081, HYP090, HYP091). Everything here reads
   helpers, not a module);
 - a module's names: its folder, and the ``root`` its declaration gives (the core module
   in ``app/core/core_endpoints`` has root ``core`` and files ``endpoints_core.py``...);
-- names resolved the way Python binds them, across files (relative imports and
-  re-exports through ``__init__.py`` included): functions, their dependencies, classes;
+- the parameters a route's dependencies declare, followed across files;
 - whether a class subclasses Hyperion's ``Factory`` (``app.types.factory.Factory``),
   through its whole base chain;
 - the project-wide tables: routes by (method, normalised path), table names, topic ids.
 
-One :class:`ModuleIndex` is built per :class:`ProjectIndex` and cached while the index
-lives, so each file's ``check`` reads precomputed tables.
+Names are resolved across files by :meth:`ProjectIndex.resolve`. One :class:`ModuleIndex`
+is built per :class:`ProjectIndex` (:meth:`ProjectIndex.derived`) and kept while the
+index lives, so each file's ``check`` reads precomputed tables.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import PurePosixPath
-from weakref import WeakKeyDictionary
+from typing import TypeVar
 
-from lint_rules.model import Location
 from lint_rules.rules.facts import ClassFact, Declaration, FileFacts, ProjectIndex, RouteFact, TopicFact
+
+T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 __all__ = [
     "FACTORY_BASE",
     "ModuleIndex",
     "ModuleKey",
-    "Resolved",
     "module_of",
     "path_parameters",
-    "place",
     "route_key",
     "topic_key",
 ]
@@ -49,8 +50,8 @@ MODULE_AREAS = ("modules", "core")
 LAYER_KINDS = frozenset({"endpoints", "cruds", "models", "schemas", "factory"})
 # Hyperion's factory base class, as imported by every factory.
 FACTORY_BASE = "app.types.factory.Factory"
-# How far chains of re-exports, bases and dependencies are followed before giving up.
-_MAX_HOPS = 12
+# How far chains of bases and dependencies are followed before giving up.
+_MAX_DEPTH = 12
 # Starlette's path parameter: ``{name}`` or ``{name:converter}``.
 _PATH_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::([A-Za-z_][A-Za-z0-9_]*))?\}")
 
@@ -78,11 +79,6 @@ def module_of(path: str) -> tuple[ModuleKey, bool] | None:
     return None
 
 
-def place(location: Location) -> str:
-    """``app/modules/cdr/endpoints_cdr.py:75``."""
-    return f"{location.path}:{location.start.line}"
-
-
 def path_parameters(path: str) -> list[str]:
     """The parameter names of a route path, converters dropped: ``["id", "file"]`` for
     ``/a/{id}/{file:path}``."""
@@ -105,30 +101,16 @@ def topic_key(topic_id: str) -> str:
         return topic_id
 
 
-@dataclass(frozen=True)
-class Resolved:
-    """What a dotted name used in a file refers to.
-
-    ``kind`` is ``"function"`` (``facts``/``key`` give its entry in ``function_params``),
-    ``"class"`` (``cls``), ``"other"`` (a module-level binding of the project that is no
-    function or class, or a name from outside the project) or ``"unknown"`` (a project
-    name that cannot be followed: its file is not indexed, or the chain is too long).
-    """
-
-    kind: str
-    facts: FileFacts | None = None
-    key: str | None = None
-    cls: ClassFact | None = None
-
-
-_OTHER = Resolved("other")
-_UNKNOWN = Resolved("unknown")
+def _grouped(items: Iterable[tuple[K, T]]) -> dict[K, list[T]]:
+    """The items by key, each list in the order of ``items``."""
+    table: dict[K, list[T]] = {}
+    for key, item in items:
+        table.setdefault(key, []).append(item)
+    return table
 
 
 class ModuleIndex:
-    """Module folders, name resolution and project-wide tables of one project."""
-
-    _cache: WeakKeyDictionary[ProjectIndex, ModuleIndex] = WeakKeyDictionary()
+    """Module folders, dependencies, factories and project-wide tables of one project."""
 
     def __init__(self, project: ProjectIndex) -> None:
         self.project = project
@@ -136,11 +118,8 @@ class ModuleIndex:
 
     @classmethod
     def of(cls, project: ProjectIndex) -> ModuleIndex:
-        """The (cached) module index of ``project``."""
-        found = cls._cache.get(project)
-        if found is None:
-            found = cls._cache[project] = cls(project)
-        return found
+        """The module index of ``project``, built once per index."""
+        return project.derived(cls, cls)
 
     # -- module folders ------------------------------------------------------------------
 
@@ -186,67 +165,6 @@ class ModuleIndex:
             names.append(found[1].root)
         return tuple(names)
 
-    # -- names across files --------------------------------------------------------------
-
-    @staticmethod
-    def absolute(origin: str, facts: FileFacts) -> str:
-        """``app.modules.x.types_x.Y`` for ``.types_x.Y`` imported in ``app/modules/x/...``."""
-        if not origin.startswith("."):
-            return origin
-        dots = len(origin) - len(origin.lstrip("."))
-        package = facts.dotted.split(".")[:-1]
-        if dots - 1 > len(package):
-            return origin
-        base = package[: len(package) - (dots - 1)]
-        rest = origin[dots:]
-        return ".".join([*base, rest] if rest else base)
-
-    def in_project(self, origin: str, facts: FileFacts) -> bool:
-        """Whether an (absolute) origin names something of the project's own package."""
-        return origin.split(".", 1)[0] == facts.dotted.split(".", 1)[0]
-
-    def file_of(self, module: str) -> FileFacts | None:
-        by_dotted = self.project.by_dotted
-        return by_dotted.get(module) or by_dotted.get(f"{module}.__init__")
-
-    def resolve(self, facts: FileFacts, dotted: str, *, called: bool = False, hops: int = 0) -> Resolved:
-        """What ``dotted`` (as written in ``facts``' file) refers to. With ``called``, the
-        function looked up is the one a factory returns (the ``f()`` entry)."""
-        if hops > _MAX_HOPS:
-            return _UNKNOWN
-        head, _, rest = dotted.partition(".")
-        if not rest:
-            key = f"{head}()" if called else head
-            if head in facts.function_params:
-                if key in facts.function_params:
-                    return Resolved("function", facts, key)
-                return _UNKNOWN  # a factory whose returned function cannot be seen
-            cls = _local_class(facts, head)
-            if cls is not None:
-                return Resolved("class", facts, cls=cls)
-            origin = facts.imports.get(head)
-            if origin is None:
-                return _OTHER  # a variable of the file (or a builtin)
-            return self.resolve_origin(origin, facts, called=called, hops=hops + 1)
-        origin = facts.imports.get(head)
-        if origin is None:
-            return _OTHER  # an attribute of a local object
-        return self.resolve_origin(f"{origin}.{rest}", facts, called=called, hops=hops + 1)
-
-    def resolve_origin(self, origin: str, facts: FileFacts, *, called: bool = False, hops: int = 0) -> Resolved:
-        """What an import origin (``app.dependencies.get_db``) refers to."""
-        origin = self.absolute(origin, facts)
-        if not self.in_project(origin, facts):
-            return _OTHER
-        module, _, name = origin.rpartition(".")
-        target = self.file_of(module) if module else None
-        if target is None:
-            # ``import app.x.y`` then ``app.x.y.f``: the module may be longer than one name.
-            if self.file_of(origin) is not None:
-                return _OTHER  # a module object itself
-            return _UNKNOWN
-        return self.resolve(target, name, called=called, hops=hops + 1)
-
     # -- dependencies ---------------------------------------------------------------------
 
     def dependency_names(self, facts: FileFacts, refs: tuple[str, ...]) -> set[str] | None:
@@ -258,10 +176,10 @@ class ModuleIndex:
         stack = [(facts, ref, 0) for ref in refs]
         while stack:
             where, ref, depth = stack.pop()
-            if not ref or depth > _MAX_HOPS:
+            if not ref or depth > _MAX_DEPTH:
                 return None
             called = ref.endswith("()")
-            found = self.resolve(where, ref[:-2] if called else ref, called=called)
+            found = self.project.resolve(where, ref[:-2] if called else ref, called=called)
             if found.kind == "other":
                 continue
             if found.kind != "function":
@@ -286,7 +204,7 @@ class ModuleIndex:
         key = (facts.path, cls.name)
         if key in self._factory_verdicts:
             return self._factory_verdicts[key]
-        if depth > _MAX_HOPS:
+        if depth > _MAX_DEPTH:
             return None
         self._factory_verdicts[key] = None  # a cycle of bases decides nothing
         verdict: bool | None = False
@@ -317,16 +235,16 @@ class ModuleIndex:
             return None
         if origin is None:
             if "." not in base:
-                local = _local_class(facts, base, before=cls.location.start.line)
+                local = facts.local_class(base, before=cls.location.start.line)
                 if local is not None:
                     if facts.dotted + "." + local.name == FACTORY_BASE:
                         return True
                     return facts, local
             return None if base == "Factory" else False
-        absolute = self.absolute(origin, facts)
+        absolute = facts.absolute(origin)
         if absolute == FACTORY_BASE:
             return True
-        found = self.resolve_origin(absolute, facts)
+        found = self.project.resolve_origin(absolute, facts)
         if found.kind == "class":
             assert found.facts is not None and found.cls is not None
             if found.facts.dotted + "." + found.cls.name == FACTORY_BASE:
@@ -345,8 +263,8 @@ class ModuleIndex:
         seen: set[tuple[str, str]] = set()
 
         def visit(where: FileFacts, current: ClassFact, depth: int) -> bool:
-            if depth > _MAX_HOPS or (where.path, current.name) in seen:
-                return depth <= _MAX_HOPS
+            if depth > _MAX_DEPTH or (where.path, current.name) in seen:
+                return depth <= _MAX_DEPTH
             seen.add((where.path, current.name))
             for method in current.methods:
                 found.setdefault(method, method in current.classmethods)
@@ -377,42 +295,28 @@ class ModuleIndex:
     @cached_property
     def routes(self) -> dict[tuple[str, str], list[tuple[FileFacts, RouteFact]]]:
         """Every route of the module files, by :func:`route_key`, in path and line order."""
-        table: dict[tuple[str, str], list[tuple[FileFacts, RouteFact]]] = {}
-        for files in self.modules.values():
-            for facts in files:
-                for route in facts.routes:
-                    if route.path is None:
-                        continue
-                    for method in dict.fromkeys(route.methods):
-                        table.setdefault(route_key(method, route.path), []).append((facts, route))
-        return table
+        return _grouped(
+            (route_key(method, route.path), (facts, route))
+            for files in self.modules.values()
+            for facts in files
+            for route in facts.routes
+            if route.path is not None
+            for method in dict.fromkeys(route.methods)
+        )
 
     @cached_property
     def tables(self) -> dict[str, list[tuple[FileFacts, ClassFact]]]:
         """Every class with a literal ``__tablename__``, by table name, in path order."""
-        table: dict[str, list[tuple[FileFacts, ClassFact]]] = {}
-        for facts in self.project:
-            for cls in facts.classes:
-                if cls.tablename is not None:
-                    table.setdefault(cls.tablename, []).append((facts, cls))
-        return table
+        return _grouped(
+            (cls.tablename, (facts, cls)) for facts in self.project for cls in facts.classes if cls.tablename is not None
+        )
 
     @cached_property
     def topics(self) -> dict[str, list[tuple[FileFacts, TopicFact]]]:
         """Every ``Topic(id=...)`` with a literal id, by :func:`topic_key`, in path order."""
-        table: dict[str, list[tuple[FileFacts, TopicFact]]] = {}
-        for facts in self.project:
-            for topic in facts.topics:
-                if topic.topic_id is not None:
-                    table.setdefault(topic_key(topic.topic_id), []).append((facts, topic))
-        return table
-
-
-def _local_class(facts: FileFacts, name: str, before: int | None = None) -> ClassFact | None:
-    """The class ``name`` defined at module level (the last definition wins); with
-    ``before``, only one defined above that line."""
-    found = None
-    for cls in facts.classes:
-        if cls.name == name and (before is None or cls.location.start.line < before):
-            found = cls
-    return found
+        return _grouped(
+            (topic_key(topic.topic_id), (facts, topic))
+            for facts in self.project
+            for topic in facts.topics
+            if topic.topic_id is not None
+        )

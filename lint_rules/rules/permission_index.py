@@ -3,18 +3,19 @@
 Shared by the permission rules (HYP003's project part, HYP004, HYP006-HYP009). Everything
 here reads :mod:`lint_rules.rules.facts` only, never a syntax tree:
 
-- names are resolved the way Python binds them: a class defined in the file, else the
-  file's import, followed from file to file (``from app.modules.x import XPermissions``
-  through an ``__init__.py`` that re-exports it; relative imports included);
+- names are resolved by :meth:`ProjectIndex.resolve`, the way Python binds them: a class
+  defined in the file, else the file's import, followed from file to file
+  (``from app.modules.x import XPermissions`` through an ``__init__.py`` that re-exports
+  it; relative imports included), in any file of the project;
 - :meth:`PermissionIndex.verdict` tells whether a class is a ``ModulePermissions`` subclass
   through its whole base chain, across files;
 - :meth:`PermissionIndex.members` lists a class's enum members, inherited ones included,
   and whether that list is complete (every base was resolved);
-- :attr:`PermissionIndex.registered` / :attr:`PermissionIndex.used` are the project-wide
+- :attr:`PermissionIndex.registered` / :meth:`PermissionIndex.is_used` read the project-wide
   tables (classes passed as ``permissions=``, members named by a ``XPermissions.member``).
 
-One :class:`PermissionIndex` is built per :class:`ProjectIndex` and cached while the
-index lives, so each file's ``check`` reads precomputed tables.
+One :class:`PermissionIndex` is built per :class:`ProjectIndex` (:meth:`ProjectIndex.derived`)
+and kept while the index lives, so each file's ``check`` reads precomputed tables.
 """
 
 from __future__ import annotations
@@ -24,10 +25,19 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from weakref import WeakKeyDictionary
 
-from lint_rules.model import Location
-from lint_rules.rules.facts import ClassFact, Declaration, FileFacts, Member, PermissionUse, ProjectIndex
+from lint_rules.rules.facts import (
+    CLASS,
+    ClassFact,
+    Declaration,
+    FileFacts,
+    Lookup,
+    Member,
+    PermissionUse,
+    ProjectIndex,
+    Resolved,
+    place,
+)
 from lint_rules.rules.matchers.permissions import NOT_PERMISSIONS_PACKAGES, PERMISSIONS_BASE, Verdict
 
 __all__ = [
@@ -39,7 +49,6 @@ __all__ = [
     "RegisteredMembers",
     "enum_members",
     "is_enum_member_name",
-    "place",
 ]
 
 # Classes the app registers besides those passed as ``permissions=``: Hyperion's
@@ -50,8 +59,8 @@ ENUM_API = frozenset(dir(enum.StrEnum))
 _BUILTIN_CLASSES = frozenset(name for name, value in vars(builtins).items() if isinstance(value, type))
 # The facts record ``X.member`` uses for names ending so (``extract.PERMISSIONS_SUFFIX``).
 PERMISSIONS_SUFFIX = "Permissions"
-# How far a chain of re-exports is followed before giving up.
-_MAX_HOPS = 8
+# Permissions classes: a class, in any file of the project, through up to 9 imports.
+_CLASSES = Lookup(kinds=(CLASS,), package_only=False, max_hops=9)
 
 
 @dataclass(frozen=True)
@@ -70,9 +79,12 @@ class Owner:
         return place(self.cls.location)
 
 
-def place(location: Location) -> str:
-    """``app/modules/cdr/endpoints_cdr.py:75``."""
-    return f"{location.path}:{location.start.line}"
+def _owner(found: Resolved) -> Owner | None:
+    """The class a resolution found; None when it found no class of the project."""
+    if found.kind != CLASS:
+        return None
+    assert found.facts is not None and found.cls is not None
+    return Owner(found.facts, found.cls)
 
 
 def is_enum_member_name(name: str) -> bool:
@@ -114,8 +126,6 @@ class RegisteredMembers:
 class PermissionIndex:
     """Permission classes, registrations and uses of one project."""
 
-    _cache: WeakKeyDictionary[ProjectIndex, PermissionIndex] = WeakKeyDictionary()
-
     def __init__(self, project: ProjectIndex) -> None:
         self.project = project
         self._verdicts: dict[tuple[str, str, int], Verdict] = {}
@@ -124,68 +134,20 @@ class PermissionIndex:
 
     @classmethod
     def of(cls, project: ProjectIndex) -> PermissionIndex:
-        """The (cached) permission index of ``project``."""
-        found = cls._cache.get(project)
-        if found is None:
-            found = cls._cache[project] = cls(project)
-        return found
+        """The permission index of ``project``, built once per index."""
+        return project.derived(cls, cls)
 
     # -- resolving names -----------------------------------------------------------------
 
-    @staticmethod
-    def local_class(facts: FileFacts, name: str, before: int | None = None) -> ClassFact | None:
-        """The class ``name`` defined at module level (the last definition wins); with
-        ``before``, only one defined above that line."""
-        found = None
-        for cls in facts.classes:
-            if cls.name == name and (before is None or cls.location.start.line < before):
-                found = cls
-        return found
-
-    @staticmethod
-    def absolute(origin: str, facts: FileFacts | None) -> str:
-        """``app.modules.x.types_x.Y`` for ``.types_x.Y`` imported in ``app/modules/x/...``."""
-        if not origin.startswith(".") or facts is None:
-            return origin
-        dots = len(origin) - len(origin.lstrip("."))
-        package = facts.dotted.split(".")[:-1]
-        if dots - 1 > len(package):
-            return origin
-        base = package[: len(package) - (dots - 1)]
-        rest = origin[dots:]
-        return ".".join([*base, rest] if rest else base)
-
-    def resolve_origin(self, origin: str, facts: FileFacts | None = None, hops: int = 0) -> Owner | None:
+    def resolve_origin(self, origin: str, facts: FileFacts | None = None) -> Owner | None:
         """The project class an import origin names (``app.modules.x.endpoints_x.XPermissions``),
         following re-exports; None when it is not a class of the project."""
-        origin = self.absolute(origin, facts)
-        module, _, name = origin.rpartition(".")
-        if not module:
-            return None
-        by_dotted = self.project.by_dotted
-        target = by_dotted.get(module) or by_dotted.get(f"{module}.__init__")
-        if target is None:
-            return None
-        cls = self.local_class(target, name)
-        if cls is not None:
-            return Owner(target, cls)
-        further = target.imports.get(name)
-        if further is not None and hops < _MAX_HOPS:
-            return self.resolve_origin(further, target, hops + 1)
-        return None
+        return _owner(self.project.resolve_origin(origin, facts, _CLASSES))
 
     def resolve_name(self, facts: FileFacts, dotted: str) -> Owner | None:
         """The project class a name used in ``facts``'s file refers to (``XPermissions``,
         ``endpoints_x.XPermissions``): a class of the file, else an import."""
-        if "." not in dotted:
-            cls = self.local_class(facts, dotted)
-            if cls is not None:
-                return Owner(facts, cls)
-        head, _, rest = dotted.partition(".")
-        origin = facts.imports.get(head)
-        if origin is None:
-            return None
-        return self.resolve_origin(f"{origin}.{rest}" if rest else origin, facts)
+        return _owner(self.project.resolve(facts, dotted, _CLASSES))
 
     def resolve_use(self, facts: FileFacts, use: PermissionUse) -> Owner | None:
         return self.resolve_name(facts, use.class_name)
@@ -203,7 +165,7 @@ class PermissionIndex:
                 found.append((written, Verdict.UNKNOWN))
                 continue
             if "." not in written:
-                earlier = self.local_class(facts, written, before=cls.location.start.line)
+                earlier = facts.local_class(written, before=cls.location.start.line)
                 if earlier is not None:
                     found.append((written, Owner(facts, earlier)))
                     continue
@@ -215,7 +177,7 @@ class PermissionIndex:
                 else:
                     found.append((written, Verdict.UNKNOWN))
                 continue
-            absolute = self.absolute(origin, facts)
+            absolute = facts.absolute(origin)
             if absolute.rsplit(".", 1)[-1] == PERMISSIONS_BASE:
                 found.append((written, Verdict.YES))
                 continue
@@ -319,7 +281,7 @@ class PermissionIndex:
         owners: dict[tuple[str, str], Owner] = {}
         for facts in self.project:
             for cls in facts.classes:
-                if (facts.path, cls.name) in self.registered and self.local_class(facts, cls.name) is cls:
+                if (facts.path, cls.name) in self.registered and facts.local_class(cls.name) is cls:
                     owners.setdefault((facts.path, cls.name), Owner(facts, cls))
         for origin in extra:
             owner = self.resolve_origin(origin)
