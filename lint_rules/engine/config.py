@@ -178,7 +178,12 @@ def load_config(path: Path | None, *, default_root: Path) -> Config:
         raise ConfigError(f"config file {path} is not valid UTF-8") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML: {error}") from None
-    table = data.get("tool", {}).get(SECTION, {})
+    tool = data.get("tool", {})
+    table = tool.get(SECTION, {}) if isinstance(tool, Mapping) else {}
+    if not isinstance(table, Mapping):
+        raise ConfigError(
+            f"{path}: [tool.{SECTION}] must be a table of settings, got {type(table).__name__} {table!r}"
+        )
     if path.name != "pyproject.toml" and not table:
         # A dedicated file (hyperion-lint.toml) may hold the settings at top level.
         table = data

@@ -36,7 +36,7 @@ class FixOutcome:
 def parses(source: str) -> bool:
     try:
         cst.parse_module(source)
-    except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError):
+    except (cst.ParserSyntaxError, SyntaxError, RecursionError, MemoryError, ValueError):
         return False
     return True
 

@@ -10,6 +10,7 @@ import ast
 import re
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,7 +21,7 @@ import libcst as cst
 from lint_rules.engine.positions import NodeSpans
 from lint_rules.engine.registry import all_rules
 from lint_rules.engine.scopes import Scopes, definitions_of, scope_at, scope_nodes, scopes_from, scopes_of, snippet
-from lint_rules.engine.suppression import parse_suppressions
+from lint_rules.engine.suppression import parse_suppressions, source_lines
 from lint_rules.engine.walker import build_dispatch, walk
 from lint_rules.model import (
     INTERNAL_ERROR,
@@ -63,10 +64,13 @@ def _compiler_error(source: str) -> tuple[int, int, str] | None:
     Only parsing is done (``ast.parse``): nothing of the file is compiled to bytecode or run.
     """
     try:
-        ast.parse(source)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. "invalid escape sequence": not printed
+            ast.parse(source)
     except SyntaxError as error:
         line = error.lineno or 1
-        text = source.splitlines()[line - 1] if 0 < line <= len(source.splitlines()) else ""
+        lines = source_lines(source)
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
         if sys.version_info < (3, 12) and _NEWER_SYNTAX.match(text):
             return None  # 3.11 does not know this syntax: trust LibCST instead
         return line, max(error.offset or 1, 1), error.msg
@@ -101,10 +105,15 @@ def syntax_error_finding(path: str, source: str, error: cst.ParserSyntaxError) -
     else:
         line, column = max(error.raw_line, 1), error.raw_column + 1
         detail = error.message.strip().splitlines()[0] if error.message.strip() else "invalid syntax"
-    return _syntax_finding(path, line, column, detail)
+    return _syntax_finding(path, source, line, column, detail)
 
 
-def _syntax_finding(path: str, line: int, column: int, detail: str) -> Finding:
+def _syntax_finding(path: str, source: str, line: int, column: int, detail: str) -> Finding:
+    # LibCST's raw_line/raw_column may point past the end of a line (or of the file):
+    # keep the position inside the file.
+    lines = re.split(r"\r\n|\r|\n", source)
+    line = min(max(line, 1), len(lines))
+    column = min(max(column, 1), len(lines[line - 1]) + 1)
     return Finding(
         code=META_CODE,
         name=SYNTAX_ERROR,
@@ -189,11 +198,14 @@ def _finding(
         if report.replacement is not None and rule.fix_safety is not None:
             target = report.fix_node or report.node
             edit_start, edit_end, content = spans.replacement(target, report.replacement)
-            fix = Fix(
-                title=report.fix_title or "Apply the fix",
-                applicability=rule.fix_safety,
-                edits=(Edit(edit_start, edit_end, content),),
-            )
+            # No fix where LibCST does not give the file's text back exactly: the edit
+            # could land a few columns off.
+            if spans.exact(edit_start, edit_end):
+                fix = Fix(
+                    title=report.fix_title or "Apply the fix",
+                    applicability=rule.fix_safety,
+                    edits=(Edit(edit_start, edit_end, content),),
+                )
     return Finding(
         code=rule.code,
         name=rule.name,
@@ -227,7 +239,7 @@ class Analysis:
 
     @cached_property
     def lines(self) -> list[str]:
-        return self.source.splitlines()
+        return source_lines(self.source)
 
 
 def analyze_module(
@@ -263,7 +275,7 @@ def analyze_module(
             analysis.facts = draft.build(lambda node: _unreachable(node))
         return analysis
     definitions = definitions_of(module)
-    spans = NodeSpans(module, watched + scope_nodes(definitions))
+    spans = NodeSpans(module, watched + scope_nodes(definitions), source)
     analysis.scopes = scopes_from(definitions, spans)
     if draft is not None:
         analysis.facts = draft.build(lambda node: Location(path, *spans.range(node)))
@@ -354,6 +366,13 @@ def _suppress(
 def _parse_error(path: str, source: str, error: Exception) -> Finding:
     if isinstance(error, cst.ParserSyntaxError):
         return syntax_error_finding(path, source, error)
+    if isinstance(error, SyntaxError):
+        # LibCST's parser accepted what its node validation then refused (CSTValidationError,
+        # e.g. an identifier made of a character newer than this Python's Unicode tables).
+        diagnosis = _compiler_error(source)
+        if diagnosis is not None:
+            return _syntax_finding(path, source, *diagnosis)
+        return _syntax_finding(path, source, error.lineno or 1, error.offset or 1, str(error.msg or error))
     return Finding(
         code=META_CODE,
         name=SYNTAX_ERROR,
@@ -378,10 +397,11 @@ def analyze(path: str, source: str, rules: Sequence[RuleSetup], *, extract: bool
         diagnosis = _compiler_error(source)
         if diagnosis is not None:
             line, column, detail = diagnosis
-            return Analysis(path, source, findings=[_syntax_finding(path, line, column, detail)])
+            return Analysis(path, source, findings=[_syntax_finding(path, source, line, column, detail)])
+    # SyntaxError is LibCST's CSTValidationError: a parsed node that fails validation.
     try:
         module = cst.parse_module(source)
-    except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError) as error:
+    except (cst.ParserSyntaxError, SyntaxError, RecursionError, MemoryError, ValueError) as error:
         return Analysis(path, source, findings=[_parse_error(path, source, error)])
     try:
         return analyze_module(path, source, module, rules, extract=extract)

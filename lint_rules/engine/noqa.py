@@ -12,7 +12,7 @@ import re
 import tokenize
 from collections.abc import Iterable
 
-from lint_rules.engine.suppression import parse_suppressions
+from lint_rules.engine.suppression import parse_suppressions, source_lines
 from lint_rules.model import INTERNAL_ERROR, META_CODE, Finding
 
 _LINE_END = re.compile(r"(\r\n|\r|\n)$")
@@ -47,7 +47,7 @@ def add_noqa(source: str, findings: Iterable[Finding]) -> tuple[str, int]:
         return source, 0
     inside = _lines_inside_strings(source)
     existing = parse_suppressions(source)
-    lines = source.splitlines(keepends=True)
+    lines = source_lines(source, keepends=True)
     changed = 0
     for number, codes in sorted(wanted.items()):
         if not 1 <= number <= len(lines):

@@ -44,9 +44,13 @@ class _RecordingState(CodegenState):
         if key in self.watched:
             self.inclusive[key][1] = len(self.tokens)
 
+    # The length of the newline LibCST adds after the last line of a file that has none.
+    phantom_newline: int = 0
+
     def pop_trailing_newline(self) -> None:
-        # Keep every token so that recorded indices stay valid.
-        pass
+        # Keep every token so that recorded indices stay valid; remember what LibCST
+        # would have dropped, so that no position points past the end of the file.
+        self.phantom_newline = len(self.tokens[-1]) if self.tokens else 0
 
     @contextmanager
     def record_syntactic_position(
@@ -74,7 +78,7 @@ class _RecordingState(CodegenState):
 class NodeSpans:
     """Ranges of watched nodes, as positions and as offsets into the generated code."""
 
-    def __init__(self, module: cst.Module, nodes: Iterable[cst.CSTNode]) -> None:
+    def __init__(self, module: cst.Module, nodes: Iterable[cst.CSTNode], source: str | None = None) -> None:
         state = _RecordingState(
             default_indent=module.default_indent,
             default_newline=module.default_newline,
@@ -85,11 +89,35 @@ class NodeSpans:
         self._state = state
         self._offsets = [0, *accumulate(len(t) for t in state.tokens)]
         self.code = "".join(state.tokens)
+        self._end = len(self.code) - state.phantom_newline  # the length of the file's text
         self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self.code)]
+        # LibCST does not give every file back exactly: a form feed in an indentation is
+        # dropped, or repeated on the next line. Positions on the lines that differ may be
+        # off by a few columns: they are kept inside the line, and no edit may touch such a
+        # line (``exact``). A file ending with a lone \r is given back without it: that
+        # changes no position.
+        self.faithful = source is None or source in (self.code[: self._end], self.code)
+        self._source_lines: list[str] | None = None
+        self._same_lines: frozenset[int] = frozenset()
+        if not self.faithful:
+            self._source_lines = _NEWLINE.split(source or "")
+            generated = _NEWLINE.split(self.code[: self._end])
+            if len(generated) == len(self._source_lines):
+                pairs = zip(generated, self._source_lines)
+                self._same_lines = frozenset(i for i, (a, b) in enumerate(pairs, start=1) if a == b)
+
+    def exact(self, start: Position, end: Position) -> bool:
+        """Whether the text from ``start`` to ``end`` is the file's own, position for position."""
+        return self.faithful or all(line in self._same_lines for line in range(start.line, end.line + 1))
 
     def _position(self, offset: int) -> Position:
+        offset = min(offset, self._end)
         index = bisect.bisect_right(self._line_starts, offset) - 1
-        return Position(index + 1, offset - self._line_starts[index] + 1)
+        line, column = index + 1, offset - self._line_starts[index] + 1
+        if self._source_lines is not None and line not in self._same_lines:
+            line = min(line, len(self._source_lines))
+            column = min(column, len(self._source_lines[line - 1]) + 1)
+        return Position(line, column)
 
     def _syntactic_tokens(self, node: cst.CSTNode) -> tuple[int, int]:
         return self._tokens_of(id(node))

@@ -18,6 +18,19 @@ _NOQA = re.compile(
 )
 _IGNORE = re.compile(r"#\s*hyperion-lint\s*:\s*ignore\[(?P<codes>[^\]]*)\]")
 _CODE_SPLIT = re.compile(r"[\s,]+")
+# Python ends a line at \r\n, \r or \n only: a form feed, \v, \x1c-\x1e, \x85 or \u2028
+# inside a line (which str.splitlines() would split at) does not start a new one.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(source: str, *, keepends: bool = False) -> list[str]:
+    """The lines of a Python file, numbered as Python, LibCST and the positions of findings
+    number them (``source.splitlines()`` does not: it splits at form feeds too)."""
+    if keepends:
+        return _LINE.findall(source)
+    lines = _LINE_BREAK.split(source)
+    return lines[:-1] if lines and not lines[-1] else lines
 
 
 def parse_suppressions(source: str) -> dict[int, list[Suppression]]:
@@ -25,7 +38,7 @@ def parse_suppressions(source: str) -> dict[int, list[Suppression]]:
     if "noqa" not in source and "hyperion-lint" not in source:
         return {}
     found: dict[int, list[Suppression]] = {}
-    for number, text in enumerate(source.splitlines(), start=1):
+    for number, text in enumerate(source_lines(source), start=1):
         if "#" not in text:
             continue
         for match in _NOQA.finditer(text):

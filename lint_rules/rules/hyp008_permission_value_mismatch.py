@@ -124,6 +124,14 @@ class PermissionValueMismatch(Rule):
                 """,
             },
         ),
+        # A value Python would refuse (a bad escape; LibCST parses it) is not judged.
+        Valid(
+            """
+            class DemoPermissions(ModulePermissions):
+                access_demo = "access_\\x"
+            """,
+            path="app/modules/demo/permissions_demo.py",
+        ),
     ]
     INVALID = [
         Invalid(

@@ -128,6 +128,14 @@ class EndpointMissingSummary(Rule):
                 return items
             """
         ),
+        # A docstring Python would refuse (a bad escape; LibCST parses it).
+        Valid(
+            """
+            @module.router.get("/demo/items", summary="Get all items", status_code=200)
+            async def read_items():
+                "Get all \\x items."
+            """
+        ),
     ]
     INVALID = [
         Invalid(

@@ -2,7 +2,7 @@ import libcst as cst
 
 from lint_rules.rules.base import Applicability, Invalid, Rule, Valid
 from lint_rules.rules.edits import status_expression
-from lint_rules.rules.matchers.routes import explicit_status, local_router_names, routes_of
+from lint_rules.rules.matchers.routes import expected_statuses, explicit_status, local_router_names, routes_of
 
 
 class DeleteNot204(Rule):
@@ -13,7 +13,8 @@ class DeleteNot204(Rule):
     Only an explicit status code that can be read statically is judged (`200`,
     `status.HTTP_200_OK`, `HTTPStatus.OK`); a route without `status_code=` is left to
     HYP012. An `api_route(..., methods=[...])` listing DELETE is judged for it, and
-    reported once.
+    reported once. One that also serves a method asking for another code (GET, 200) is
+    left alone: no one code would do.
 
     ## Why is this bad?
     A successful delete has nothing to send back. Hyperion's endpoint guide uses 204 for
@@ -114,6 +115,14 @@ class DeleteNot204(Rule):
             async def delete_item[T](item_id: T) -> None: ...
             """
         ),
+        # GET and DELETE on one route: HYP016 asks 200 of it, so neither rule judges it
+        # (their fixes would undo each other).
+        Valid(
+            """
+            @module.router.api_route("/demo/items", methods=["GET", "DELETE"], status_code=200)
+            async def items(): ...
+            """
+        ),
     ]
     INVALID = [
         Invalid(
@@ -174,7 +183,7 @@ class DeleteNot204(Rule):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         for route in routes_of(node, self.router_names):
-            if "delete" not in route.methods:
+            if "delete" not in route.methods or len(expected_statuses(route)) > 1:
                 continue
             explicit = explicit_status(route)
             if explicit is None or explicit[1] == 204:

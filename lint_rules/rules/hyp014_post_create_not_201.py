@@ -2,7 +2,7 @@ import libcst as cst
 
 from lint_rules.rules.base import Applicability, Invalid, Rule, Valid
 from lint_rules.rules.edits import status_expression
-from lint_rules.rules.matchers.routes import explicit_status, local_router_names, routes_of
+from lint_rules.rules.matchers.routes import expected_statuses, explicit_status, local_router_names, routes_of
 
 
 class PostCreateNot201(Rule):
@@ -14,8 +14,10 @@ class PostCreateNot201(Rule):
 
     Only an explicit status code that can be read statically is judged; a route without
     `status_code=` is left to HYP012. An `api_route(..., methods=[...])` listing POST is
-    judged for it, and reported once. POST routes that do something else (`lock_delivery`,
-    `get_payment_url`) may answer 200 or 204 and are not checked.
+    judged for it, and reported once, unless it also serves a method asking for another
+    code (GET, DELETE, a PUT that returns nothing): no one code would do. POST routes that
+    do something else (`lock_delivery`, `get_payment_url`) may answer 200 or 204 and are
+    not checked.
 
     ## Why is this bad?
     201 tells the client that a new resource exists and that the body is that resource.
@@ -116,6 +118,14 @@ class PostCreateNot201(Rule):
             async def create_or_replace_item[T](item_id: T) -> None: ...
             """
         ),
+        # POST and a PUT that returns nothing: HYP015 asks 204 of the same route, so neither
+        # rule judges it (their fixes would undo each other).
+        Valid(
+            """
+            @module.router.api_route("/demo/items", methods=["POST", "PUT"], status_code=HTTPStatus.OK)
+            async def create_items(): ...
+            """
+        ),
     ]
     INVALID = [
         Invalid(
@@ -160,13 +170,15 @@ class PostCreateNot201(Rule):
         Invalid(
             """
             @module.router.api_route("/demo/items", methods=["POST", "PUT"], status_code=HTTPStatus.OK)
-            async def create_items(): ...
+            async def create_items():
+                return await cruds_demo.create_items()
             """,
             line=1,
             column=78,
             fixed="""
             @module.router.api_route("/demo/items", methods=["POST", "PUT"], status_code=HTTPStatus.CREATED)
-            async def create_items(): ...
+            async def create_items():
+                return await cruds_demo.create_items()
             """,
         ),
     ]
@@ -178,7 +190,7 @@ class PostCreateNot201(Rule):
         if not node.name.value.startswith("create_"):
             return
         for route in routes_of(node, self.router_names):
-            if "post" not in route.methods:
+            if "post" not in route.methods or len(expected_statuses(route)) > 1:
                 continue
             explicit = explicit_status(route)
             if explicit is None or explicit[1] == 201:

@@ -3,6 +3,7 @@ import libcst as cst
 from lint_rules.rules.base import Applicability, Invalid, Rule, Valid
 from lint_rules.rules.edits import status_expression
 from lint_rules.rules.matchers.routes import (
+    expected_statuses,
     explicit_status,
     local_router_names,
     returns_nothing,
@@ -25,7 +26,8 @@ class PatchPutNot204(Rule):
 
     Only an explicit status code that can be read statically is judged; a route without
     `status_code=` is left to HYP012. An `api_route(..., methods=[...])` listing PATCH or
-    PUT is judged for them, and reported once.
+    PUT is judged for them, and reported once, unless it also serves a method asking for
+    another code (GET, a POST `create_*`): no one code would do.
 
     ## Why is this bad?
     An update that returns nothing but answers 200 sends the body `null`, which the
@@ -132,6 +134,22 @@ class PatchPutNot204(Rule):
             async def update_item[T](item_id: T) -> None: ...
             """
         ),
+        # A PUT that returns nothing and a POST that creates: HYP014 asks 201 of the same
+        # route, so neither rule judges it (their fixes would undo each other).
+        Valid(
+            """
+            @module.router.api_route("/demo/items", methods=["POST", "PUT"], status_code=201)
+            async def create_items(): ...
+            """
+        ),
+        # A return annotation LibCST parses but refuses as a name (a zero-width joiner).
+        Valid(
+            """
+            @module.router.patch("/demo/items/{item_id}", status_code=200)
+            async def update_item(item_id: str) -> "schemas_demo.Item\\u200d":
+                return await cruds_demo.update_item(item_id)
+            """
+        ),
     ]
     INVALID = [
         Invalid(
@@ -210,7 +228,7 @@ class PatchPutNot204(Rule):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         for route in routes_of(node, self.router_names):
             methods = [m for m in route.methods if m in _UPDATE_METHODS]
-            if not methods:
+            if not methods or len(expected_statuses(route)) > 1:
                 continue
             explicit = explicit_status(route)
             if explicit is None or explicit[1] == 204 or not returns_nothing(route):

@@ -3,6 +3,7 @@ import libcst as cst
 from lint_rules.rules.base import Applicability, Invalid, Rule, Valid
 from lint_rules.rules.edits import status_expression
 from lint_rules.rules.matchers.routes import (
+    expected_statuses,
     explicit_status,
     is_redirect_class,
     local_router_names,
@@ -27,7 +28,8 @@ class GetNot200(Rule):
 
     Only an explicit status code that can be read statically is judged; a route without
     `status_code=` is left to HYP012. An `api_route(..., methods=[...])` listing GET (or
-    giving no methods, which means GET) is judged for it, and reported once.
+    giving no methods, which means GET) is judged for it, and reported once, unless it
+    also serves a method asking for another code (DELETE, 204): no one code would do.
 
     ## Why is this bad?
     A read creates nothing (201) and always has something to send back (not 204).
@@ -139,6 +141,14 @@ class GetNot200(Rule):
                 return items
             """
         ),
+        # GET and DELETE on one route: HYP013 asks 204 of it, so neither rule judges it
+        # (their fixes would undo each other).
+        Valid(
+            """
+            @module.router.api_route("/demo/items", methods=["GET", "DELETE"], status_code=204)
+            async def items(): ...
+            """
+        ),
     ]
     INVALID = [
         Invalid(
@@ -226,7 +236,7 @@ class GetNot200(Rule):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         for route in routes_of(node, self.router_names):
-            if "get" not in route.methods:
+            if "get" not in route.methods or len(expected_statuses(route)) > 1:
                 continue
             explicit = explicit_status(route)
             if explicit is None:

@@ -171,6 +171,13 @@ class DbNotGetDb(Rule):
             module = Module(root="demo", tag="Demo", factory=None)
             """
         ),
+        # A string annotation Python would refuse (a bad escape; LibCST parses it).
+        Valid(
+            """
+            @module.router.get("/demo/items", status_code=200)
+            async def read_items(db: "AsyncSession\\x" = Depends(get_db)): ...
+            """
+        ),
     ]
     INVALID = [
         Invalid(

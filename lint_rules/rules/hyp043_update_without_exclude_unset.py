@@ -3,7 +3,7 @@ import libcst as cst
 from lint_rules.rules.base import Applicability, Invalid, Rule, Valid
 from lint_rules.rules.edits import add_keyword
 from lint_rules.rules.matchers.signatures import all_params, unwrap_annotated
-from lint_rules.rules.matchers.syntax import dotted_name, keyword_arg, last_name
+from lint_rules.rules.matchers.syntax import dotted_name, keyword_arg, last_name, literal_value, parse_annotation_text
 
 # The house names of update schemas: ``ItemUpdate`` and its synonym ``ItemEdit``.
 _UPDATE_SUFFIXES = ("Update", "Edit")
@@ -17,13 +17,13 @@ def update_schema_name(annotation: cst.BaseExpression | None) -> str | None:
     if annotation is None:
         return None
     if isinstance(annotation, cst.SimpleString):
-        value = annotation.evaluated_value
+        value = literal_value(annotation)
         if not isinstance(value, str):
             return None
-        try:
-            annotation = cst.parse_expression(value)
-        except cst.ParserSyntaxError:
+        parsed = parse_annotation_text(value)
+        if parsed is None:
             return None
+        annotation = parsed
     annotation, _ = unwrap_annotated(annotation)
     if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
         return update_schema_name(annotation.left) or update_schema_name(annotation.right)
@@ -140,6 +140,20 @@ class UpdateWithoutExcludeUnset(Rule):
             async def update_item[T](item_update: ItemUpdate, options: dict, partial: bool) -> None:
                 item_update.model_dump(**options)
                 item_update.model_dump(exclude_unset=partial)
+            """
+        ),
+        # A string annotation Python would refuse (a bad escape; LibCST parses it).
+        Valid(
+            """
+            async def update_item(item_update: "ItemUpdate\\x", db: AsyncSession) -> None:
+                values = item_update.model_dump()
+            """
+        ),
+        # A string annotation LibCST parses but refuses as a name (a zero-width joiner).
+        Valid(
+            """
+            async def update_item(item_update: "ItemUpdate\\u200d", db: AsyncSession) -> None:
+                values = item_update.model_dump()
             """
         ),
     ]

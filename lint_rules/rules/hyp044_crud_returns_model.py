@@ -4,7 +4,7 @@ import libcst as cst
 
 from lint_rules.rules.base import Invalid, Rule, Valid
 from lint_rules.rules.matchers.imports import import_map, layer_of
-from lint_rules.rules.matchers.syntax import dotted_name, string_value
+from lint_rules.rules.matchers.syntax import dotted_name, parse_annotation_text, string_value
 
 
 def _names_in(annotation: cst.BaseExpression) -> Iterator[str]:
@@ -12,10 +12,10 @@ def _names_in(annotation: cst.BaseExpression) -> Iterator[str]:
     gives ``Sequence``, ``models_x.Item`` and ``None``; a string annotation is read as code."""
     text = string_value(annotation)
     if text is not None:
-        try:
-            annotation = cst.parse_expression(text)
-        except cst.ParserSyntaxError:
+        parsed = parse_annotation_text(text)
+        if parsed is None:
             return
+        annotation = parsed
     name = dotted_name(annotation)
     if name is not None:
         yield name
@@ -114,6 +114,13 @@ class CrudReturnsModel(Rule):
 
 
             async def count_items(db: AsyncSession) -> int | Result: ...
+            """
+        ),
+        # A string annotation LibCST parses but refuses as a name (a zero-width joiner).
+        Valid(
+            """
+            async def get_items(db: AsyncSession) -> "models_demo.Item\\u200d":
+                return await db.get(models_demo.Item, 1)
             """
         ),
     ]

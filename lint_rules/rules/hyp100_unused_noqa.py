@@ -1,3 +1,4 @@
+import re
 from collections.abc import Sequence
 
 from lint_rules.model import Edit, Location, Position, Suppression
@@ -81,8 +82,31 @@ class UnusedNoqa(Rule):
             """,
             with_rules=("HYP012",),
         ),
+        # A form feed does not end a line for Python: the comment is on the route's line.
+        Valid(
+            """
+            \x0c
+            @module.router.get("/demo/items", response_model=list[int])  # noqa: HYP012
+            async def read_items(): ...
+            """,
+            with_rules=("HYP012",),
+        ),
     ]
     INVALID = [
+        # The finding and its fix are on the comment's line, a form feed before it or not.
+        Invalid(
+            """
+            \x0c
+            x = 1  # noqa: HYP012
+            """,
+            line=2,
+            column=8,
+            with_rules=("HYP012",),
+            fixed="""
+            \x0c
+            x = 1
+            """,
+        ),
         Invalid(
             """
             @module.router.get("/demo/items", status_code=200)  # noqa: HYP012
@@ -141,7 +165,8 @@ class UnusedNoqa(Rule):
     def check_suppressions(
         self, suppressions: Sequence[Suppression], checked: frozenset[str], known: frozenset[str]
     ) -> None:
-        lines = self.context.source.splitlines()
+        # Lines as Python numbers them (str.splitlines() also splits at form feeds).
+        lines = re.split(r"\r\n|\r|\n", self.context.source)
         for suppression in suppressions:
             ours = [c for c in suppression.codes if c.startswith(OUR_PREFIX)]
             unknown = [c for c in ours if c not in known]

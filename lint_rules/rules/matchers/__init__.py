@@ -4,8 +4,9 @@ Every matcher is a pure function of LibCST nodes that reads shapes, not resolved
 Rules import from the module that holds what they need:
 
 - ``syntax``: names, literals and call arguments (``dotted_name``, ``last_name``,
-  ``string_value``, ``is_none``, ``keyword_arg``, ``positional_args``, ``has_star_kwargs``,
-  ``assignment_targets``). The base of all the others; knows nothing of Hyperion.
+  ``string_value``, ``literal_value``, ``parse_annotation_text``, ``is_none``,
+  ``keyword_arg``, ``positional_args``, ``has_star_kwargs``, ``assignment_targets``).
+  The base of all the others; knows nothing of Hyperion.
 - ``imports``: the one import parser (``import_bindings``) and what is folded from it:
   ``import_map`` (local name -> origin), ``line_origins`` (one line, for file order),
   ``file_imports`` (every import, ``TYPE_CHECKING`` told apart) and ``layer_of``.

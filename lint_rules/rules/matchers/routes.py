@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import http
 import re
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ from lint_rules.rules.matchers.syntax import (
     is_none,
     keyword_arg,
     last_name,
+    parse_annotation_text,
     positional_args,
     string_value,
 )
@@ -280,6 +282,25 @@ def returns_nothing(route: Route) -> bool:
     return not returns_value(route.function)
 
 
+def expected_statuses(route: Route) -> set[int]:
+    """The success codes HYP013-HYP016 ask of the methods of a route: 200 for GET, 204 for
+    DELETE, 201 for a POST ``create_*``, 204 for a PATCH/PUT that returns nothing. An
+    ``api_route`` serving methods that ask for different codes (``["GET", "DELETE"]``) is
+    judged by none of them: no one code satisfies them all, and their fixes would undo
+    each other."""
+    codes = set()
+    for method in route.methods:
+        if method == "get":
+            codes.add(200)
+        elif method == "delete":
+            codes.add(204)
+        elif method == "post" and route.name.startswith("create_"):
+            codes.add(201)
+        elif method in ("patch", "put") and returns_nothing(route):
+            codes.add(204)
+    return codes
+
+
 # -- the return annotation and the docstring ------------------------------------------------
 
 
@@ -290,10 +311,7 @@ def _return_annotation(function: cst.FunctionDef) -> cst.BaseExpression | None:
     annotation = function.returns.annotation
     text = string_value(annotation)
     if text is not None:
-        try:
-            return cst.parse_expression(text)
-        except cst.ParserSyntaxError:
-            return annotation
+        return parse_annotation_text(text) or annotation
     return annotation
 
 
@@ -325,8 +343,14 @@ def annotation_is_model(function: cst.FunctionDef) -> bool:
 
 
 def function_docstring(function: cst.FunctionDef) -> str | None:
-    """The function's docstring, cleaned (dedented); None without one."""
-    return function.get_docstring(clean=True)
+    """The function's docstring, cleaned (dedented); None without one, or with one Python
+    would refuse (a bad escape such as ``"\\x"``, which LibCST parses)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "\\d": invalid escape sequence, not the user's business here
+        try:
+            return function.get_docstring(clean=True)
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            return None
 
 
 def docstring_summary(function: cst.FunctionDef) -> str | None:

@@ -21,6 +21,7 @@ from lint_rules.rules.matchers.syntax import (
     dotted_name,
     keyword_arg,
     last_name,
+    literal_value,
     positional_args,
     small_statements,
 )
@@ -151,7 +152,7 @@ def is_type_named(annotation: cst.BaseExpression | None, name: str) -> bool:
     if annotation is None:
         return False
     if isinstance(annotation, cst.SimpleString):
-        value = annotation.evaluated_value
+        value = literal_value(annotation)
         return isinstance(value, str) and value.strip().rsplit(".", 1)[-1] == name
     return dotted_name(annotation) is not None and last_name(annotation) == name
 
@@ -199,7 +200,7 @@ def core_user_annotation_problem(
         return "missing"
     name = dotted_name(annotation)
     if isinstance(annotation, cst.SimpleString):
-        value = annotation.evaluated_value
+        value = literal_value(annotation)
         name = value.strip() if isinstance(value, str) else None
     if name is None:
         return "other"

@@ -6,6 +6,7 @@ them. Everything here is a pure function of LibCST nodes.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Iterator
 
 import libcst as cst
@@ -36,10 +37,49 @@ def last_name(node: cst.CSTNode | None) -> str | None:
     return None
 
 
+def literal_value(node: cst.SimpleString) -> str | bytes | None:
+    """The value of a string literal; None when Python would refuse it. LibCST parses
+    ``"\\N{nope}"``, ``"\\x"`` or a NUL byte, where ``evaluated_value`` (``ast.literal_eval``)
+    raises SyntaxError: a file with one must not stop the linter. Python's warnings about
+    the literal (``"\\d"``: invalid escape sequence) are not printed to the user."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return node.evaluated_value
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            return None
+
+
+# A string annotation longer than this, or nesting brackets deeper than CPython allows, is
+# not read as code: LibCST's parser can take the whole process down (a stack overflow) on
+# deeply nested text, and no real annotation comes near these bounds.
+MAX_ANNOTATION_TEXT = 2000
+_MAX_BRACKET_DEPTH = 200
+
+
+def parse_annotation_text(text: str) -> cst.BaseExpression | None:
+    """The expression a string annotation (``"ItemUpdate | None"``) holds; None when it does
+    not parse, or is too long or too deeply nested to be parsed safely."""
+    if len(text) > MAX_ANNOTATION_TEXT:
+        return None
+    depth = 0
+    for char in text:
+        if char in "([{":
+            depth += 1
+            if depth > _MAX_BRACKET_DEPTH:
+                return None
+        elif char in ")]}":
+            depth -= 1
+    try:
+        return cst.parse_expression(text)
+    except (cst.ParserSyntaxError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
 def string_value(node: cst.CSTNode | None) -> str | None:
     """The value of a plain (not formatted) string literal, implicit concatenation included."""
     if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
+        value = literal_value(node)
         return value if isinstance(value, str) else None
     if isinstance(node, cst.ConcatenatedString):
         left, right = string_value(node.left), string_value(node.right)
