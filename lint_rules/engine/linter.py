@@ -6,11 +6,7 @@ buffer all rely on: nothing here reads the disk or the configuration.
 
 from __future__ import annotations
 
-import ast
-import re
-import sys
 import traceback
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,6 +14,14 @@ from typing import Any
 
 import libcst as cst
 
+from lint_rules.engine.parse_errors import (
+    MAX_NESTING,
+    compiler_error,
+    nesting_depth,
+    parse_error,
+    syntax_finding,
+    too_deep,
+)
 from lint_rules.engine.positions import NodeSpans
 from lint_rules.engine.registry import all_rules
 from lint_rules.engine.scopes import Scopes, definitions_of, scope_at, scope_nodes, scopes_from, scopes_of, snippet
@@ -26,7 +30,6 @@ from lint_rules.engine.walker import build_dispatch, walk
 from lint_rules.model import (
     INTERNAL_ERROR,
     META_CODE,
-    SYNTAX_ERROR,
     Edit,
     Finding,
     Fix,
@@ -52,76 +55,6 @@ class FileResult:
     @property
     def internal_errors(self) -> list[Finding]:
         return [f for f in self.findings if f.name == INTERNAL_ERROR]
-
-
-# Lines that Python 3.11's own parser rejects although they are valid 3.12+ code.
-_NEWER_SYNTAX = re.compile(r"^\s*(?:type\s+\w+.*=|(?:async\s+)?def\s+\w+\s*\[|class\s+\w+\s*\[)")
-
-
-def _compiler_error(source: str) -> tuple[int, int, str] | None:
-    """CPython's own diagnosis (it locates errors far better than LibCST's parser).
-
-    Only parsing is done (``ast.parse``): nothing of the file is compiled to bytecode or run.
-    """
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # e.g. "invalid escape sequence": not printed
-            ast.parse(source)
-    except SyntaxError as error:
-        line = error.lineno or 1
-        lines = source_lines(source)
-        text = lines[line - 1] if 0 < line <= len(lines) else ""
-        if sys.version_info < (3, 12) and _NEWER_SYNTAX.match(text):
-            return None  # 3.11 does not know this syntax: trust LibCST instead
-        return line, max(error.offset or 1, 1), error.msg
-    except (ValueError, RecursionError, MemoryError):
-        return None
-    return None
-
-
-MAX_NESTING = 200  # CPython's tokenizer limit on nested brackets
-_BRACKETS = re.compile(r"[()\[\]{}]")
-
-
-def _nesting_depth(source: str) -> int:
-    """The deepest bracket nesting of the text (strings and comments included: an upper
-    bound, checked only against a limit real code never comes near)."""
-    if source.count("(") + source.count("[") + source.count("{") <= MAX_NESTING:
-        return 0
-    depth = deepest = 0
-    for match in _BRACKETS.finditer(source):
-        if match.group() in "([{":
-            depth += 1
-            deepest = max(deepest, depth)
-        else:
-            depth = max(depth - 1, 0)
-    return deepest
-
-
-def syntax_error_finding(path: str, source: str, error: cst.ParserSyntaxError) -> Finding:
-    diagnosis = _compiler_error(source)
-    if diagnosis is not None:
-        line, column, detail = diagnosis
-    else:
-        line, column = max(error.raw_line, 1), error.raw_column + 1
-        detail = error.message.strip().splitlines()[0] if error.message.strip() else "invalid syntax"
-    return _syntax_finding(path, source, line, column, detail)
-
-
-def _syntax_finding(path: str, source: str, line: int, column: int, detail: str) -> Finding:
-    # LibCST's raw_line/raw_column may point past the end of a line (or of the file):
-    # keep the position inside the file.
-    lines = re.split(r"\r\n|\r|\n", source)
-    line = min(max(line, 1), len(lines))
-    column = min(max(column, 1), len(lines[line - 1]) + 1)
-    return Finding(
-        code=META_CODE,
-        name=SYNTAX_ERROR,
-        message=f"Cannot parse this file: {detail}. Fix the syntax; no rule could check it.",
-        path=path,
-        start=Position(line, column),
-        end=Position(line, column),
-    )
 
 
 class _Guard:
@@ -363,26 +296,6 @@ def _suppress(
     return result, suppressions
 
 
-def _parse_error(path: str, source: str, error: Exception) -> Finding:
-    if isinstance(error, cst.ParserSyntaxError):
-        return syntax_error_finding(path, source, error)
-    if isinstance(error, SyntaxError):
-        # LibCST's parser accepted what its node validation then refused (CSTValidationError,
-        # e.g. an identifier made of a character newer than this Python's Unicode tables).
-        diagnosis = _compiler_error(source)
-        if diagnosis is not None:
-            return _syntax_finding(path, source, *diagnosis)
-        return _syntax_finding(path, source, error.lineno or 1, error.offset or 1, str(error.msg or error))
-    return Finding(
-        code=META_CODE,
-        name=SYNTAX_ERROR,
-        message=f"Cannot parse this file: {type(error).__name__}. No rule could check it.",
-        path=path,
-        start=Position(1, 1),
-        end=Position(1, 1),
-    )
-
-
 def analyze(path: str, source: str, rules: Sequence[RuleSetup], *, extract: bool = False) -> Analysis:
     """Parse ``source`` once, run the visitor rules, and extract facts if asked.
 
@@ -391,36 +304,24 @@ def analyze(path: str, source: str, rules: Sequence[RuleSetup], *, extract: bool
     """
     if not rules and not extract:
         return Analysis(path, source)
-    if _nesting_depth(source) > MAX_NESTING:
+    if nesting_depth(source) > MAX_NESTING:
         # CPython refuses more than 200 nested brackets, and LibCST's parser can crash the
         # whole process on such input: let CPython's parser judge it first.
-        diagnosis = _compiler_error(source)
+        diagnosis = compiler_error(source)
         if diagnosis is not None:
             line, column, detail = diagnosis
-            return Analysis(path, source, findings=[_syntax_finding(path, source, line, column, detail)])
+            return Analysis(path, source, findings=[syntax_finding(path, source, line, column, detail)])
     # SyntaxError is LibCST's CSTValidationError: a parsed node that fails validation.
     try:
         module = cst.parse_module(source)
     except (cst.ParserSyntaxError, SyntaxError, RecursionError, MemoryError, ValueError) as error:
-        return Analysis(path, source, findings=[_parse_error(path, source, error)])
+        return Analysis(path, source, findings=[parse_error(path, source, error)])
     try:
         return analyze_module(path, source, module, rules, extract=extract)
     except RecursionError:
         # Python's own stack is the limit here (thousands of nested brackets): say so
         # plainly rather than fail the run.
-        return Analysis(path, source, findings=[_too_deep(path)])
-
-
-def _too_deep(path: str) -> Finding:
-    return Finding(
-        code=META_CODE,
-        name=SYNTAX_ERROR,
-        message="Cannot check this file: its expressions are nested too deeply for the linter's "
-        "traversal. Split the expression; no rule could check it.",
-        path=path,
-        start=Position(1, 1),
-        end=Position(1, 1),
-    )
+        return Analysis(path, source, findings=[too_deep(path)])
 
 
 def needs_project(rules: Sequence[RuleSetup]) -> bool:
