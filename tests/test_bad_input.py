@@ -280,17 +280,13 @@ def test_a_ten_thousand_term_expression(project) -> None:
             '[tool]\nhyperion-lint = "on"\n',
             "pyproject.toml: [tool.hyperion-lint] must be a table of settings, got str 'on'",
         ),
-        (
-            "[tool.hyperion-lint]\nselect = 'ALL'\n",
-            "[tool.hyperion-lint] select: expected a list of strings, got str 'ALL'",
-        ),
         ("[tool.hyperion-lint]\nroot = 1\n", "[tool.hyperion-lint] root: expected a path as a string, got 1"),
         (
             "[tool.hyperion-lint.rules]\nHYP020 = 1\n",
             "[tool.hyperion-lint.rules.HYP020]: expected a table of options",
         ),
     ],
-    ids=["table-is-a-string", "select-is-a-string", "root-is-a-number", "rule-options-not-a-table"],
+    ids=["table-is-a-string", "root-is-a-number", "rule-options-not-a-table"],
 )
 def test_config_values_of_the_wrong_type(project, pyproject: str, error: str) -> None:
     root = project({ENDPOINTS: ROUTE}, pyproject=None)

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
-import pytest
 
 from lint_rules.engine.registry import all_rules
 
@@ -53,8 +52,24 @@ OPT_IN = sorted(code for code, rule in all_rules().items() if not rule.default_e
 SELECT_ALL = ("--select", "ALL", *(("--extend-select", ",".join(OPT_IN)) if OPT_IN else ()))
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TRACEBACK = "Traceback (most recent call last)"
-# The standard library's own test data with deliberately broken or non-UTF-8 sources.
-SAMPLE_EVERY = 12
+SAMPLE_EVERY = 6
+# Files of the standard library that test the edges, taken when this Python has them: not
+# UTF-8, deliberately invalid, valid but refused by LibCST's parser, or nested deeper than
+# the engine goes (thousands of implicitly concatenated strings).
+HARD_FILES = (
+    "pydoc_data/topics.py",
+    "test/test_grammar.py",
+    "test/typinganndata/ann_module.py",
+    "test/test_source_encoding.py",
+    "test/encoded_modules/module_koi8_r.py",
+    "test/tokenizedata/badsyntax_3131.py",
+    "test/tokenizedata/badsyntax_pep3120.py",
+    "test/badsyntax_3131.py",
+    "test/badsyntax_pep3120.py",
+    "lib2to3/tests/data/bom.py",
+    "lib2to3/tests/data/crlf.py",
+    "lib2to3/tests/data/py2_test_grammar.py",
+)
 
 
 def stdlib_files() -> list[Path]:
@@ -227,11 +242,14 @@ def unparsable_after_fix(copies: dict[Path, Path]) -> list[str]:
 
 
 def test_the_standard_library_as_a_hyperion_tree(tmp_path: Path) -> None:
-    """Every 12th .py file of the standard library (about 150 of CPython 3.11's 1790 files,
-    about 2.6 MB; 30-60 s on 2 cores), laid out as 13 module folders, linted with every
-    rule, the opt-in ones included."""
-    sources = stdlib_files()[::SAMPLE_EVERY]
-    assert len(sources) > 100
+    """Every 6th .py file of the standard library, plus the edge cases of HARD_FILES (307
+    of CPython 3.11's 1790 files, 5.1 MB; about 30 s, up to a minute on 2 cores), laid out as
+    26 module folders and linted with every rule, the opt-in ones included."""
+    every = stdlib_files()
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    hard = [stdlib / name for name in HARD_FILES if (stdlib / name).is_file()]
+    sources = sorted(set(every[::SAMPLE_EVERY]) | set(hard))
+    assert len(sources) > 250
     copies = lay_out(sources, tmp_path)
     report = lint_tree(tmp_path, timeout=600)
     assert report.problems == [], report.summary() + "\n" + "\n".join(report.problems[:30])
