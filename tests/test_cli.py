@@ -358,3 +358,9 @@ def test_opt_in_rules_need_their_full_code() -> None:
     for code in opt_in:
         assert code in config.merged(extend_select=[code]).enabled_codes()
     assert config.merged(ignore=["HYP01"]).enabled_codes() == {c for c in default if not c.startswith("HYP01")}
+
+
+def test_full_output_shows_the_right_line_after_a_form_feed(project) -> None:
+    project({ENDPOINTS: "\x0c\n" + MISSING.lstrip("\n")})
+    result = run("check", "--select", "HYP012", "--no-color")
+    assert '  2 | @module.router.get("/demo/items", response_model=list[int])' in result.output.splitlines()

@@ -29,6 +29,8 @@ from lint_rules.engine.registry import all_rules
 from lint_rules.engine.runner import Linter
 from lint_rules.model import INTERNAL_ERROR, Finding, Position
 
+# hypothesmith compiles the programs it generates; CPython warns about some of them.
+pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
 REPO = Path(__file__).resolve().parent.parent
 EVERY_CODE = tuple(all_rules())
 PATHS = (
@@ -62,8 +64,8 @@ def examples(count: int) -> settings:
     )
 
 
-FEW = examples(60)
-SOME = examples(150)
+FEW = examples(100)
+SOME = examples(400)
 
 
 @cache
@@ -238,7 +240,7 @@ def _summary(results: list[FileResult]) -> dict[str, list[tuple]]:
     }
 
 
-@examples(25)
+@examples(50)
 @given(files=st.dictionaries(st.sampled_from(TREE_PATHS), hyperion_sources(), min_size=1, max_size=5))
 def test_a_file_alone_agrees_with_its_tree(files: dict[str, str]) -> None:
     with tempfile.TemporaryDirectory() as folder:

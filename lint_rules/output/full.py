@@ -9,6 +9,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
+from lint_rules.engine.suppression import source_lines
 from lint_rules.model import Finding
 from lint_rules.output.report import Report
 
@@ -47,7 +48,7 @@ def render(report: Report, stream: TextIO, color: bool) -> None:
     sources = report.sources()
     for path, group in groupby(report.findings, key=lambda f: f.path):
         console.print(Text(path, style="bold underline"))
-        lines = (sources.get(path) or "").splitlines(keepends=True)
+        lines = source_lines(sources.get(path) or "", keepends=True)
         for finding in group:
             head = Text("  ")
             head.append(f"{finding.start.line}:{finding.start.column}", style="cyan")
