@@ -88,6 +88,22 @@ class Suppression:
         return self.blanket or code in self.codes
 
 
+@dataclass
+class FileResult:
+    """What linting one file gave: its findings (after suppression) and how many were
+    suppressed. ``path`` is as the user sees it once the runner has set it."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    suppressed: int = 0
+    # The text that was linted, for reporters that show the offending line.
+    source: str | None = None
+
+    @property
+    def internal_errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.name == INTERNAL_ERROR]
+
+
 # Codes the engine itself reports; they are not rules and cannot be disabled.
 META_CODE = "HYP999"
 SYNTAX_ERROR = "syntax-error"

@@ -10,7 +10,7 @@ import click
 from lint_rules.cli.common import EXIT_ERROR, configured, fail, has_internal_error, selection_options
 from lint_rules.engine.baseline import DEFAULT_NAME, Baseline, Filtered
 from lint_rules.engine.config import Config, ConfigError
-from lint_rules.engine.linter import FileResult
+from lint_rules.model import FileResult
 from lint_rules.engine.runner import Linter
 from lint_rules.model import META_CODE
 

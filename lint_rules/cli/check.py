@@ -28,7 +28,7 @@ from lint_rules.cli.common import (
 from lint_rules.engine.config import ConfigError
 from lint_rules.engine.files import decode, has_bom
 from lint_rules.engine.fixer import FixOutcome, write_atomically
-from lint_rules.engine.linter import FileResult
+from lint_rules.model import FileResult
 from lint_rules.engine.noqa import add_noqa
 from lint_rules.engine.runner import Linter
 from lint_rules.model import Finding

@@ -11,7 +11,7 @@ from typing import Any, NoReturn, TextIO
 import click
 
 from lint_rules.engine.config import Config, ConfigError, find_config, load_config
-from lint_rules.engine.linter import FileResult
+from lint_rules.model import FileResult
 from lint_rules.model import INTERNAL_ERROR
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2

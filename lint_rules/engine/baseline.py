@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lint_rules.engine.config import ConfigError
-from lint_rules.engine.linter import FileResult
+from lint_rules.model import FileResult
 from lint_rules.model import Finding
 
 DEFAULT_NAME = ".hyperion-lint-baseline.json"

@@ -19,8 +19,7 @@ try:
 except ModuleNotFoundError:  # pragma: no cover - Python < 3.11 is not supported, kept for tomli users
     import tomli as tomllib  # type: ignore[no-redef]
 
-from lint_rules.engine.registry import all_rules
-from lint_rules.rules.base import Rule
+from lint_rules.engine.catalog import RuleInfo, catalog
 
 SECTION = "hyperion-lint"
 DEFAULT_EXCLUDE = (
@@ -90,7 +89,7 @@ class Config:
     # -- which rules run --------------------------------------------------------------
 
     def enabled_codes(self) -> frozenset[str]:
-        rules = all_rules()
+        rules = catalog()
         chosen = set(_expand(self.select, rules)) if self.select is not None else {
             c for c, r in rules.items() if r.default_enabled
         }
@@ -106,12 +105,12 @@ class Config:
             if fnmatch.fnmatchcase(relative_path, pattern) or (
                 "/" not in pattern and fnmatch.fnmatchcase(name, pattern)
             ):
-                codes |= _expand(selectors, all_rules(), include_opt_in=True)
+                codes |= _expand(selectors, catalog(), include_opt_in=True)
         return frozenset(codes)
 
 
 def _expand(
-    selectors: Iterable[str] | None, rules: Mapping[str, type[Rule]], include_opt_in: bool = False
+    selectors: Iterable[str] | None, rules: Mapping[str, RuleInfo], include_opt_in: bool = False
 ) -> set[str]:
     """Codes named by selectors. A prefix (``HYP01``) or ``ALL`` picks default-on rules
     (and opt-in ones only when ``include_opt_in``); an opt-in rule needs its full code."""
@@ -129,7 +128,7 @@ def _expand(
 
 
 def _selector_errors(values: Iterable[Any], where: str) -> list[str]:
-    rules = all_rules()
+    rules = catalog()
     errors = []
     for value in values:
         if not isinstance(value, str):
@@ -269,7 +268,7 @@ def parse_table(table: Mapping[str, Any], *, root: Path, source: Path | None) ->
     if not isinstance(raw_rules, Mapping):
         errors.append(f"{where} rules: expected a table of [tool.{SECTION}.rules.HYPxxx] tables")
         raw_rules = {}
-    rules = all_rules()
+    rules = catalog()
     for code, values in raw_rules.items():
         rule = rules.get(code.upper())
         label = f"[tool.{SECTION}.rules.{code}]"

@@ -15,7 +15,7 @@ from pathlib import Path
 import libcst as cst
 
 from lint_rules.engine.fixes import apply_fixes
-from lint_rules.engine.linter import FileResult
+from lint_rules.model import FileResult
 from lint_rules.model import Applicability, Finding, Fix
 
 MAX_ROUNDS = 10

@@ -23,7 +23,7 @@ from lint_rules.engine.parse_errors import (
     too_deep,
 )
 from lint_rules.engine.positions import NodeSpans
-from lint_rules.engine.registry import all_rules
+from lint_rules.engine.catalog import known_codes
 from lint_rules.engine.scopes import Scopes, definitions_of, scope_at, scope_nodes, scopes_from, scopes_of, snippet
 from lint_rules.engine.suppression import parse_suppressions, source_lines
 from lint_rules.engine.walker import build_dispatch, walk
@@ -31,6 +31,7 @@ from lint_rules.model import (
     INTERNAL_ERROR,
     META_CODE,
     Edit,
+    FileResult,
     Finding,
     Fix,
     Location,
@@ -42,19 +43,6 @@ from lint_rules.rules.extract import FactsCollector
 from lint_rules.rules.facts import FileFacts, ProjectIndex
 
 RuleSetup = tuple[type[Rule], Mapping[str, Any]]
-
-
-@dataclass
-class FileResult:
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    suppressed: int = 0
-    # The text that was linted, for reporters that show the offending line.
-    source: str | None = None
-
-    @property
-    def internal_errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.name == INTERNAL_ERROR]
 
 
 class _Guard:
@@ -156,16 +144,24 @@ def _finding(
 
 @dataclass
 class Analysis:
-    """A file after its one traversal: visitor findings, and its facts when asked for.
+    """A file after its one traversal: plain data, ready to cache or to send between
+    processes; nothing here keeps the syntax tree alive.
 
-    Project-wide checks (:func:`finish`) run later, once the facts of every file of
-    the project are known; nothing here keeps the syntax tree alive.
+    Project-wide checks (:func:`finish`) run later, once the facts of every file of the
+    project are known. They run on fresh instances of the project rules, given back the
+    state their visitors left (``states``): a project rule keeps plain data only.
     """
 
     path: str
     source: str
-    guards: list[_Guard] = field(default_factory=list)
+    rules: Sequence[RuleSetup] = ()
+    # False when the file did not parse: then no rule judged it, none will.
+    parsed: bool = False
     findings: list[Finding] = field(default_factory=list)
+    # Codes of the rules that failed on this file (they are skipped from then on).
+    errored: frozenset[str] = frozenset()
+    # Per project rule: the attributes its visitors set, for its ``check``.
+    states: dict[str, dict[str, Any]] = field(default_factory=dict)
     facts: FileFacts | None = None
     # Computed with the positions when the traversal reported something, else on demand.
     scopes: Scopes | None = None
@@ -173,6 +169,14 @@ class Analysis:
     @cached_property
     def lines(self) -> list[str]:
         return source_lines(self.source)
+
+
+# What every rule instance has, and is not state a visitor left for ``check``.
+_BASE_ATTRIBUTES = frozenset({"context", "settings", "reports"})
+
+
+def visitor_state(rule: Rule) -> dict[str, Any]:
+    return {k: v for k, v in vars(rule).items() if k not in _BASE_ATTRIBUTES}
 
 
 def analyze_module(
@@ -202,7 +206,18 @@ def analyze_module(
         if guard.error_node is not None:
             watched.append(guard.error_node)
 
-    analysis = Analysis(path, source, guards)
+    analysis = Analysis(
+        path,
+        source,
+        rules,
+        parsed=True,
+        errored=frozenset(g.rule.code for g in guards if g.error is not None),
+        states={
+            g.rule.code: visitor_state(g.rule)
+            for g in guards
+            if g.rule.needs_project and g.error is None
+        },
+    )
     if not watched:
         if draft is not None:
             analysis.facts = draft.build(lambda node: _unreachable(node))
@@ -228,51 +243,63 @@ def _unreachable(node: cst.CSTNode) -> Location:
     raise AssertionError(f"no position was recorded for {type(node).__name__}")
 
 
+def _late_rules(analysis: Analysis, wanted: Callable[[type[Rule]], bool]) -> list[_Guard]:
+    """Fresh instances of the rules that judge this file after its traversal (project
+    rules get their visitors' state back); no syntax tree is needed or kept."""
+    if not analysis.parsed:
+        return []
+    context = Context(analysis.path, analysis.source, None)  # type: ignore[arg-type]
+    guards = []
+    for rule_class, options in analysis.rules:
+        if not wanted(rule_class) or rule_class.code in analysis.errored:
+            continue
+        rule = rule_class(context, options)
+        vars(rule).update(analysis.states.get(rule_class.code, {}))
+        guards.append(_Guard(rule, context))
+    return guards
+
+
+def _late_findings(analysis: Analysis, guard: _Guard) -> list[Finding]:
+    rule = guard.rule
+    if rule.reports and analysis.scopes is None:
+        analysis.scopes = scopes_of(analysis.source)
+    found = [
+        _finding(type(rule), analysis.path, r, None, analysis.lines, analysis.scopes or [])
+        for r in rule.reports
+    ]
+    rule.reports.clear()
+    return found
+
+
 def finish(analysis: Analysis, project: ProjectIndex | None = None) -> FileResult:
     """Run the project-wide checks for this file, then apply its suppression comments."""
     findings = list(analysis.findings)
     if project is not None and analysis.facts is not None:
-        for guard in analysis.guards:
-            rule = guard.rule
-            if not rule.needs_project or guard.error is not None:
-                continue
+        for guard in _late_rules(analysis, lambda rule: rule.needs_project):
             try:
-                rule.check(analysis.facts, project)
+                guard.rule.check(analysis.facts, project)
             except Exception as exc:  # noqa: BLE001 - a broken rule must not stop the run
                 guard.error = exc
                 findings.append(_internal_error(analysis.path, guard, None))
                 continue
-            if rule.reports and analysis.scopes is None:
-                analysis.scopes = scopes_of(analysis.source)
-            findings.extend(
-                _finding(type(rule), analysis.path, r, None, analysis.lines, analysis.scopes or [])
-                for r in rule.reports
-            )
-            rule.reports.clear()
+            findings.extend(_late_findings(analysis, guard))
     result, suppressions = _suppress(analysis.path, analysis.source, findings)
-    judges = [g for g in analysis.guards if g.rule.judges_suppressions and g.error is None]
-    if judges and suppressions:
-        checked = frozenset(type(g.rule).code for g in analysis.guards) | {META_CODE}
+    if not suppressions:
+        return result
+    judges = _late_rules(analysis, lambda rule: rule.judges_suppressions)
+    if judges:
+        checked = frozenset(rule.code for rule, _ in analysis.rules) | {META_CODE}
         comments = [s for line in sorted(suppressions) for s in suppressions[line]]
         for guard in judges:
-            rule = guard.rule
             try:
-                rule.check_suppressions(comments, checked, known_codes())
+                guard.rule.check_suppressions(comments, checked, known_codes())
             except Exception as exc:  # noqa: BLE001 - a broken rule must not stop the run
                 guard.error = exc
                 result.findings.append(_internal_error(analysis.path, guard, None))
                 continue
-            result.findings.extend(
-                _finding(type(rule), analysis.path, r, None, analysis.lines, analysis.scopes or [])
-                for r in rule.reports
-            )
-            rule.reports.clear()
+            result.findings.extend(_late_findings(analysis, guard))
         result.findings.sort(key=lambda f: f.sort_key)
     return result
-
-
-def known_codes() -> frozenset[str]:
-    return frozenset(all_rules()) | {META_CODE}
 
 
 def _suppress(
@@ -303,25 +330,25 @@ def analyze(path: str, source: str, rules: Sequence[RuleSetup], *, extract: bool
     no facts.
     """
     if not rules and not extract:
-        return Analysis(path, source)
+        return Analysis(path, source, rules)
     if nesting_depth(source) > MAX_NESTING:
         # CPython refuses more than 200 nested brackets, and LibCST's parser can crash the
         # whole process on such input: let CPython's parser judge it first.
         diagnosis = compiler_error(source)
         if diagnosis is not None:
             line, column, detail = diagnosis
-            return Analysis(path, source, findings=[syntax_finding(path, source, line, column, detail)])
+            return Analysis(path, source, rules, findings=[syntax_finding(path, source, line, column, detail)])
     # SyntaxError is LibCST's CSTValidationError: a parsed node that fails validation.
     try:
         module = cst.parse_module(source)
     except (cst.ParserSyntaxError, SyntaxError, RecursionError, MemoryError, ValueError) as error:
-        return Analysis(path, source, findings=[parse_error(path, source, error)])
+        return Analysis(path, source, rules, findings=[parse_error(path, source, error)])
     try:
         return analyze_module(path, source, module, rules, extract=extract)
     except RecursionError:
         # Python's own stack is the limit here (thousands of nested brackets): say so
         # plainly rather than fail the run.
-        return Analysis(path, source, findings=[too_deep(path)])
+        return Analysis(path, source, rules, findings=[too_deep(path)])
 
 
 def needs_project(rules: Sequence[RuleSetup]) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from lint_rules.engine.linter import FileResult
+from lint_rules.model import FileResult
 from lint_rules.model import Finding
 
 # Where the rule documentation lives; one place to change if the project moves.
