@@ -10,7 +10,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
@@ -22,18 +22,20 @@ from lint_rules.cli.common import (
     configured,
     fail,
     has_internal_error,
+    open_cache,
     selection_options,
     use_color,
 )
 from lint_rules.engine.config import ConfigError
-from lint_rules.engine.files import decode, has_bom
-from lint_rules.engine.fixer import FixOutcome, write_atomically
-from lint_rules.model import FileResult
+from lint_rules.engine.files import decode, has_bom, write_atomically
 from lint_rules.engine.noqa import add_noqa
-from lint_rules.engine.runner import Linter
-from lint_rules.model import Finding
+from lint_rules.engine.runner import Linter, default_jobs
+from lint_rules.model import FileResult, Finding
 from lint_rules.output import FORMATS, HUMAN_FORMATS, Report, renderer
 from lint_rules.output.report import summary_line
+
+if TYPE_CHECKING:
+    from lint_rules.engine.fixer import FixOutcome
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
@@ -57,6 +59,9 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help="Hide the findings this baseline file knows (default: .hyperion-lint-baseline.json at the project root, when it exists).")
 @click.option("--no-baseline", is_flag=True, help="Show every finding, even those the baseline knows.")
 @click.option("--add-noqa", is_flag=True, help="Add a `# noqa: CODE` comment on each line with a finding (instead of a baseline).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache: analyse every file again.")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), metavar="DIR", help="Keep the cache in DIR (default: .hyperion_lint_cache beside the configuration).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N", help="Analyse files in N processes at once (default: one per CPU).")
 def check(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -77,6 +82,9 @@ def check(
     baseline_file: Path | None,
     no_baseline: bool,
     add_noqa: bool,
+    no_cache: bool,
+    cache_dir: Path | None,
+    jobs: int | None,
 ) -> None:
     """Lint PATHS (files or folders; default: the current folder)."""
     if add_noqa and (fix or diff or stdin_filename is not None):
@@ -85,7 +93,9 @@ def check(
         fail("--output-file writes the report; --diff and --add-noqa print none")
     try:
         anchors = [stdin_filename] if stdin_filename is not None else list(paths)
-        linter = Linter(configured(config_file, anchors, select, extend_select, ignore))
+        cache = open_cache(no_cache, cache_dir, config_file, anchors)
+        config = configured(config_file, anchors, select, extend_select, ignore)
+        linter = Linter(config, cache=cache, jobs=jobs or default_jobs())
         output_format = output_format or linter.config.output_format or "full"
         if stdin_filename is not None and paths:
             raise ConfigError("give either PATHS or --stdin-filename, not both")
@@ -100,6 +110,8 @@ def check(
             results, notes = apply_baseline(linter, results, baseline_file, no_baseline)
     except ConfigError as error:
         fail(str(error))
+    if cache is not None and cache.problem is not None:
+        click.echo(f"hyperion-lint: warning: {cache.problem}; the next run will analyse every file again", err=True)
     if add_noqa:
         _add_noqa(results, quiet)
 

@@ -10,6 +10,8 @@ from typing import Any, NoReturn, TextIO
 
 import click
 
+from lint_rules.engine.cache import DEFAULT_DIRECTORY, Cache
+from lint_rules.engine.catalog import load_cached
 from lint_rules.engine.config import Config, ConfigError, find_config, load_config
 from lint_rules.model import FileResult
 from lint_rules.model import INTERNAL_ERROR
@@ -34,17 +36,37 @@ def use_color(no_color: bool, stream: TextIO) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-def load(config_file: Path | None, paths: Sequence[Path]) -> Config:
+def locate(config_file: Path | None, paths: Sequence[Path]) -> tuple[Path | None, Path]:
+    """The configuration file (given, or the nearest one above the paths) and the root
+    folder relative paths in it start from."""
     if config_file is not None:
-        return load_config(config_file, default_root=config_file.absolute().parent)
+        return config_file, config_file.absolute().parent
     anchors = [p.absolute() for p in paths] or [Path.cwd()]
     try:
         start = Path(os.path.commonpath(anchors))
     except ValueError:
         start = Path.cwd()
     found = find_config(start)
-    root = found.parent.absolute() if found is not None else Path.cwd()
+    return found, found.parent.absolute() if found is not None else Path.cwd()
+
+
+def load(config_file: Path | None, paths: Sequence[Path]) -> Config:
+    found, root = locate(config_file, paths)
     return load_config(found, default_root=root)
+
+
+def open_cache(
+    disabled: bool, directory: Path | None, config_file: Path | None, paths: Sequence[Path]
+) -> Cache | None:
+    """The cache (default: .hyperion_lint_cache beside the configuration), with the rules'
+    catalogue read from it: a run the cache serves whole never loads the rules."""
+    if disabled:
+        return None
+    if directory is None:
+        directory = locate(config_file, paths)[1] / DEFAULT_DIRECTORY
+    cache = Cache(directory)
+    load_cached(cache)
+    return cache
 
 
 def configured(

@@ -91,7 +91,7 @@ class Baseline:
         )
 
     def save(self, path: Path) -> None:
-        from lint_rules.engine.fixer import write_atomically
+        from lint_rules.engine.files import write_atomically
 
         if not path.exists():
             path.write_text("", encoding="utf-8")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from lint_rules.rules.options import Option
 
@@ -97,3 +97,22 @@ def known_codes() -> frozenset[str]:
     from lint_rules.model import META_CODE
 
     return frozenset(catalog()) | {META_CODE}
+
+
+class _CatalogStore(Protocol):
+    def catalog(self) -> tuple[Any, ...] | None: ...
+
+    def put_catalog(self, data: tuple[Any, ...]) -> None: ...
+
+
+def load_cached(store: _CatalogStore) -> None:
+    """Use the catalogue the cache holds for this version of hyperion-lint; when it holds
+    none (or one that cannot be read), build it from the rules and store it."""
+    data = store.catalog()
+    if data is not None:
+        try:
+            use({item[0]: RuleInfo.from_data(item) for item in data})
+            return
+        except (TypeError, ValueError, IndexError):
+            pass
+    store.put_catalog(tuple(info.as_data() for info in catalog().values()))

@@ -14,50 +14,66 @@ from lint_rules.engine.config import ConfigError
 
 
 class _Ignores:
-    """gitignore-style exclusion: the configured patterns plus every .gitignore met on the way."""
+    """gitignore-style exclusion: the configured patterns plus every .gitignore met on the way.
+
+    Paths are plain strings here, and each folder's chain of .gitignore files is looked
+    up once: discovery runs on every invocation, warm ones included.
+    """
 
     def __init__(self, root: Path, patterns: Sequence[str]) -> None:
-        self.root = root
+        self.root = str(root)
         self.exclude = pathspec.GitIgnoreSpec.from_lines(patterns)
-        self.gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+        self.gitignores: dict[str, pathspec.GitIgnoreSpec | None] = {}
+        self.chains: dict[str, list[tuple[int, pathspec.GitIgnoreSpec]]] = {}
 
-    def _gitignore(self, folder: Path) -> pathspec.GitIgnoreSpec | None:
+    def _gitignore(self, folder: str) -> pathspec.GitIgnoreSpec | None:
         if folder not in self.gitignores:
             spec = None
             try:
-                lines = (folder / ".gitignore").read_text(encoding="utf-8").splitlines()
-                spec = pathspec.GitIgnoreSpec.from_lines(lines)
+                with open(os.path.join(folder, ".gitignore"), encoding="utf-8") as stream:
+                    spec = pathspec.GitIgnoreSpec.from_lines(stream.read().splitlines())
             except (OSError, UnicodeDecodeError):
                 pass
             self.gitignores[folder] = spec
         return self.gitignores[folder]
 
-    def ignored(self, path: Path, is_dir: bool) -> bool:
+    def _chain(self, folder: str, under_root: bool) -> list[tuple[int, pathspec.GitIgnoreSpec]]:
+        """The .gitignore files from the root (or the folder itself, outside the root)
+        down to ``folder``, each with the length of the prefix to cut from a path."""
+        chain = self.chains.get(folder)
+        if chain is None:
+            chain = []
+            current = folder
+            while True:
+                spec = self._gitignore(current)
+                if spec is not None:
+                    chain.append((len(current.rstrip(os.sep)) + 1, spec))
+                parent = os.path.dirname(current)
+                if not under_root or current == self.root or parent == current:
+                    break
+                current = parent
+            self.chains[folder] = chain
+        return chain
+
+    def ignored(self, path: Path | str, is_dir: bool) -> bool:
+        path = str(path)
         suffix = "/" if is_dir else ""
-        try:
-            relative = path.relative_to(self.root)
-        except ValueError:
-            relative = None
-        if relative is not None:
-            text = relative.as_posix()
-            if text != "." and self.exclude.match_file(text + suffix):
+        root = self.root
+        under_root = path.startswith(root) and path[len(root) : len(root) + 1] in (os.sep, "")
+        if under_root:
+            relative = path[len(root) + 1 :]
+            if relative and self.exclude.match_file(_posix(relative) + suffix):
                 return True
-        elif self.exclude.match_file(path.name + suffix):
+        elif self.exclude.match_file(os.path.basename(path) + suffix):
             return True
-        # .gitignore files from the root (or the path's top folder) down to its folder.
-        top = self.root if relative is not None else path.parent
-        folder = path.parent
-        chain = []
-        while True:
-            chain.append(folder)
-            if folder == top or folder.parent == folder:
-                break
-            folder = folder.parent
-        for folder in chain:
-            spec = self._gitignore(folder)
-            if spec is not None and spec.match_file(path.relative_to(folder).as_posix() + suffix):
+        for cut, spec in self._chain(os.path.dirname(path), under_root):
+            if spec.match_file(_posix(path[cut:]) + suffix):
                 return True
         return False
+
+
+def _posix(path: str) -> str:
+    return path if os.sep == "/" else path.replace(os.sep, "/")
 
 
 def wanted(name: str, patterns: Iterable[str]) -> bool:
@@ -73,28 +89,27 @@ def collect_files(
     so a pre-commit hook that passes every changed file respects ``exclude``.
     """
     ignores = _Ignores(root, exclude)
-    found: dict[Path, None] = {}
+    found: dict[str, None] = {}
     for given in paths:
         if not os.path.lexists(given):
             raise ConfigError(f"path does not exist: {given}")
-        path = given.absolute()
-        if path.is_dir():
-            if path != root and ignores.ignored(path, is_dir=True):
+        path = os.path.abspath(given)
+        if os.path.isdir(path):
+            if path != str(root) and ignores.ignored(path, is_dir=True):
                 continue
             for file in _walk(path, ignores, patterns):
                 found[file] = None
-        elif wanted(path.name, patterns) and not ignores.ignored(path, is_dir=False):
+        elif wanted(os.path.basename(path), patterns) and not ignores.ignored(path, is_dir=False):
             found[path] = None
-    return sorted(found)
+    return [Path(p) for p in sorted(found)]
 
 
-def _walk(top: Path, ignores: _Ignores, patterns: Sequence[str]) -> Iterator[Path]:
+def _walk(top: str, ignores: _Ignores, patterns: Sequence[str]) -> Iterator[str]:
     # os.walk does not follow symlinked folders, so a symlink loop cannot trap it.
-    for dirpath, dirnames, filenames in os.walk(top):
-        folder = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not ignores.ignored(folder / d, is_dir=True))
+    for folder, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if not ignores.ignored(os.path.join(folder, d), is_dir=True))
         for name in sorted(filenames):
             if wanted(name, patterns):
-                file = folder / name
+                file = os.path.join(folder, name)
                 if not ignores.ignored(file, is_dir=False):
                     yield file

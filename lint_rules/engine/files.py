@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from lint_rules.model import META_CODE, UNREADABLE_FILE, Finding, Position
@@ -50,3 +52,22 @@ def has_bom(path: Path) -> bool:
             return stream.read(3) == BOM.encode("utf-8")
     except OSError:
         return False
+
+
+def write_atomically(path: Path, text: str, *, bom: bool = False) -> None:
+    """Replace ``path``'s content with ``text``: a temporary file in the same folder,
+    flushed to disk, then renamed over the original, keeping its permission bits."""
+    data = (("\ufeff" if bom else "") + text).encode("utf-8")
+    mode = os.stat(path).st_mode & 0o7777
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise

@@ -6,17 +6,13 @@ code is dropped and reported. Files are written only by :func:`write_atomically`
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import libcst as cst
 
 from lint_rules.engine.fixes import apply_fixes
-from lint_rules.model import FileResult
-from lint_rules.model import Applicability, Finding, Fix
+from lint_rules.model import Applicability, FileResult, Finding, Fix
 
 MAX_ROUNDS = 10
 
@@ -91,20 +87,3 @@ def _one_by_one(
     return source, applied
 
 
-def write_atomically(path: Path, text: str, *, bom: bool = False) -> None:
-    """Replace ``path``'s content with ``text``: a temporary file in the same folder,
-    flushed to disk, then renamed over the original, keeping its permission bits."""
-    data = (("\ufeff" if bom else "") + text).encode("utf-8")
-    mode = os.stat(path).st_mode & 0o7777
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise

@@ -1,30 +1,60 @@
-"""Running the enabled rules over files on disk or over a buffer.
+"""Running the enabled rules over files on disk or over a buffer, with the cache.
 
 When a project-wide rule is enabled, every file of the Hyperion project around the
-linted files is read once to build the project index (its facts), so that linting a
-subset of files (pre-commit, an editor) gives, for those files, exactly the findings
-that linting the whole tree gives. Each file is parsed once: linted files have their
-visitor rules run and their facts extracted in the same traversal.
+linted files is read to build the project index (its facts), so that linting a subset
+of files (pre-commit, an editor) gives, for those files, exactly the findings that
+linting the whole tree gives. Each file is parsed at most once, and not at all when
+the cache knows it: linted files have their visitor rules run and their facts
+extracted in the same traversal, in worker processes when there are many.
+
+A run that the cache serves entirely (nothing changed) never loads the rules or LibCST:
+this module imports them only when a file has to be analysed.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import functools
 import os
-from collections.abc import Sequence
-from pathlib import Path, PurePosixPath
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from lint_rules.engine.cache import Cache, Entry, Record, _digest
+from lint_rules.engine.catalog import RuleInfo, catalog
+from lint_rules.engine.codec import (
+    CodecError,
+    decode_facts,
+    decode_findings,
+    decode_scopes,
+    encode,
+    encode_findings,
+    encode_scopes,
+)
 from lint_rules.engine.config import Config
 from lint_rules.engine.discovery import collect_files
-from lint_rules.engine.files import decode, read_source
-from lint_rules.engine.fixer import FixOutcome, fix_source
-from lint_rules.engine.linter import FileResult, RuleSetup, analyze, finish, lint_source
-from lint_rules.engine.registry import all_rules
-from lint_rules.model import Finding
+from lint_rules.engine.files import decode, read_source, unreadable
+from lint_rules.model import FileResult, Finding
 from lint_rules.rules.facts import FileFacts, ProjectIndex
 
+if TYPE_CHECKING:
+    from lint_rules.engine.fixer import FixOutcome
+    from lint_rules.engine.linter import Analysis, RuleSetup
+
 MODULE_AREAS = ("modules", "core")
+
+
+def default_jobs() -> int:
+    """How many processes analyse files at once by default: the CPUs this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+# The rules (by code) and options that apply to one file.
+Codes = tuple[tuple[str, Mapping[str, Any]], ...]
 
 
 def hyperion_root(path: Path) -> Path | None:
@@ -42,21 +72,60 @@ def hyperion_root(path: Path) -> Path | None:
 def applies(patterns: Sequence[str], relative_path: str, name: str) -> bool:
     """A pattern with a ``/`` matches the project-relative path (``app/modules/*/*.py``);
     one without matches the file name (``endpoints_*.py``)."""
-    return any(
-        fnmatch.fnmatchcase(relative_path if "/" in p else name, p) for p in patterns
-    )
+    return _matcher(tuple(patterns))(relative_path, name)
+
+
+@functools.cache
+def _matcher(patterns: tuple[str, ...]) -> Callable[[str, str], bool]:
+    """:func:`applies` for these patterns, compiled once: it runs for every file."""
+    names = [fnmatch.translate(p) for p in patterns if "/" not in p]
+    paths = [fnmatch.translate(p) for p in patterns if "/" in p]
+    name_match = re.compile("|".join(names)).match if names else None
+    path_match = re.compile("|".join(paths)).match if paths else None
+
+    def matches(relative_path: str, name: str) -> bool:
+        return bool(
+            (name_match is not None and name_match(name))
+            or (path_match is not None and path_match(relative_path))
+        )
+
+    return matches
+
+
+@dataclass
+class _Unit:
+    """One file of a run: where it is, its text, its cache entry, and what it needs."""
+
+    path: Path
+    relative: str
+    display: str
+    text: str | None  # None when it cannot be read
+    problem: Finding | None  # why it cannot be read
+    key: str | None
+    entry: Entry
+    target: bool  # linted (else only indexed)
+    codes: Codes = ()
+    config: str = ""  # digest of ``codes``
+    project: bool = False  # some rule of ``codes`` is project-wide
+    facts: FileFacts | None = None  # this run's, or decoded from the entry
+    analysis: Analysis | None = None  # this run's
 
 
 class Linter:
     """The configured set of rules, ready to lint files of one project."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, *, cache: Cache | None = None, jobs: int = 1) -> None:
         self.config = config
-        rules = all_rules()
-        self.enabled = [rules[c] for c in sorted(config.enabled_codes())]
+        self.cache = cache
+        self.jobs = jobs
+        rules = catalog()
+        self.enabled: list[RuleInfo] = [rules[c] for c in sorted(config.enabled_codes())]
         self.needs_project = any(rule.needs_project for rule in self.enabled)
-        self._setups: dict[tuple[str, frozenset[str]], list[RuleSetup]] = {}
+        self._codes: dict[tuple[str, frozenset[str]], tuple[Codes, str, bool]] = {}
+        self._shapes: dict[tuple[frozenset[str], frozenset[str]], tuple[Codes, str, bool]] = {}
         self._path_patterns = any("/" in p for rule in self.enabled for p in rule.applies_to)
+        # Each distinct pattern of the enabled rules, compiled: many rules share one.
+        self._patterns = {p: _matcher((p,)) for rule in self.enabled for p in rule.applies_to}
         self._indexes: dict[Path, ProjectIndex] = {}
 
     @property
@@ -78,40 +147,54 @@ class Linter:
     def relative(self, path: Path, root: Path | None = None) -> str:
         """The project-relative POSIX path rules see."""
         root = root or self.project_root(path)
-        try:
-            return path.absolute().relative_to(root).as_posix()
-        except ValueError:
-            return path.absolute().as_posix()
+        absolute = _absolute(path)
+        return _posix(_below(absolute, os.fspath(root)) or absolute)
+
+    def _setup(self, relative_path: str) -> tuple[Codes, str, bool]:
+        """The codes and options of the rules that apply to this path, their digest (the
+        cache key part), and whether one of them is project-wide."""
+        name = relative_path.rsplit("/", 1)[-1]
+        ignored = self.config.ignored_for(relative_path) if self.config.per_file_ignores else frozenset()
+        key = (relative_path if self._path_patterns else name, ignored)
+        found = self._codes.get(key)
+        if found is None:
+            matched = frozenset(p for p, match in self._patterns.items() if match(relative_path, name))
+            found = self._shapes.get((matched, ignored))
+            if found is None:
+                found = self._shapes[(matched, ignored)] = self._chosen(matched, ignored)
+            self._codes[key] = found
+        return found
+
+    def _chosen(self, matched: frozenset[str], ignored: frozenset[str]) -> tuple[Codes, str, bool]:
+        chosen = [
+            rule
+            for rule in self.enabled
+            if rule.code not in ignored
+            and not rule.judges_suppressions
+            and not matched.isdisjoint(rule.applies_to)
+        ]
+        if chosen:  # suppression rules judge the files other rules lint
+            chosen += [r for r in self.enabled if r.judges_suppressions and r.code not in ignored]
+        codes = tuple((r.code, self.config.rule_options.get(r.code, {})) for r in chosen)
+        digest = _digest(repr(tuple((c, sorted(o.items())) for c, o in codes)).encode())
+        return codes, digest, any(r.needs_project for r in chosen)
+
+    def codes_for(self, relative_path: str) -> Codes:
+        """The codes (with their options) of the enabled rules that apply to this path."""
+        return self._setup(relative_path)[0]
 
     def rules_for(self, relative_path: str) -> list[RuleSetup]:
-        """The enabled rules that apply to this project-relative path, with their options."""
-        name = PurePosixPath(relative_path).name
-        ignored = self.config.ignored_for(relative_path)
-        key = (relative_path if self._path_patterns else name, ignored)
-        setups = self._setups.get(key)
-        if setups is None:
-            setups = [
-                (rule, self.config.rule_options.get(rule.code, {}))
-                for rule in self.enabled
-                if rule.code not in ignored
-                and not rule.judges_suppressions
-                and applies(rule.applies_to, relative_path, name)
-            ]
-            if setups:  # suppression rules judge the files other rules lint
-                setups += [
-                    (rule, self.config.rule_options.get(rule.code, {}))
-                    for rule in self.enabled
-                    if rule.judges_suppressions and rule.code not in ignored
-                ]
-            self._setups[key] = setups
-        return setups
+        """The enabled rules that apply to this path, with their options (loads the rules)."""
+        from lint_rules.engine.workers import setups
+
+        return setups(self.codes_for(relative_path))
 
     def collect(self, paths: Sequence[Path]) -> list[Path]:
         """The files under ``paths`` that some enabled rule applies to."""
         found = collect_files(paths, root=self.config.root, exclude=self.exclude, patterns=self.patterns)
         if not self._path_patterns:
             return found
-        return [p for p in found if self.rules_for(self.relative(p))]
+        return [p for p in found if self.codes_for(self.relative(p))]
 
     # -- one file ------------------------------------------------------------------------
 
@@ -120,6 +203,8 @@ class Linter:
 
     def lint_text(self, path: Path, data: bytes | str | None) -> FileResult:
         """Lint a file, or an editor buffer / standard input as if it were the file ``path``."""
+        from lint_rules.engine.linter import lint_source
+
         root = self.project_root(path)
         relative = self.relative(path, root)
         display = display_path(path)
@@ -137,14 +222,12 @@ class Linter:
 
     def lint_paths(self, paths: Sequence[Path]) -> list[FileResult]:
         targets = self.collect(paths)
-        if not self.needs_project:
-            return [self.lint_file(p) for p in targets]
         by_root: dict[Path, list[Path]] = {}
         for target in targets:
             by_root.setdefault(self.project_root(target), []).append(target)
         results: dict[Path, FileResult] = {}
         for root, files in by_root.items():
-            results.update(self._lint_project(root, files))
+            results.update(self._lint_group(root, files))
         return [results[t] for t in targets]
 
     def _project_files(self, root: Path) -> list[Path]:
@@ -153,40 +236,162 @@ class Linter:
             return []
         return collect_files([app], root=self.config.root, exclude=self.exclude, patterns=["*.py"])
 
-    def _lint_project(self, root: Path, targets: list[Path]) -> dict[Path, FileResult]:
-        """Lint ``targets`` with the index of every file of the project at ``root``,
-        parsing each file once."""
-        wanted = set(targets)
-        facts: dict[str, FileFacts] = {}
-        pending = []
-        for path in sorted(set(self._project_files(root)) | wanted):
-            relative = self.relative(path, root)
-            display = display_path(path)
-            source = read_source(path, display)
-            if isinstance(source, Finding):
-                if path in wanted:
-                    pending.append((path, None, display, FileResult(display, [source])))
+    def _load(self, path: Path, root: Path, target: bool) -> _Unit:
+        relative = self.relative(path, root)
+        display = display_path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            problem = unreadable(display, error.strerror or type(error).__name__)
+            return _Unit(path, relative, display, None, problem, None, Entry(), target)
+        text = decode(data, display)
+        if isinstance(text, Finding):
+            return _Unit(path, relative, display, None, text, None, Entry(), target)
+        key = entry = None
+        if self.cache is not None:
+            key = self.cache.key(relative, data)
+            entry = self.cache.get(key)
+        unit = _Unit(path, relative, display, text, None, key, entry or Entry(), target)
+        if target:
+            unit.codes, unit.config, unit.project = self._setup(relative)
+        return unit
+
+    def _prepare(self, root: Path, files: Sequence[Path], targets: set[Path]) -> list[_Unit]:
+        """Read every file; analyse, in one batch, those the cache does not know."""
+        units = [self._load(path, root, path in targets) for path in files]
+        needed = []
+        for unit in units:
+            if unit.text is None:
                 continue
-            rules = self.rules_for(relative) if path in wanted else []
-            analysis = analyze(relative, source, rules, extract=True)
-            if analysis.facts is not None:
-                facts[relative] = analysis.facts
-            if path in wanted:
-                pending.append((path, analysis, display, source))
-        index = ProjectIndex(facts)
-        self._indexes[root] = index
+            analysis = bool(unit.codes) and _record(unit) is None
+            facts = self.needs_project and unit.entry.facts is None
+            if analysis or facts:
+                needed.append((unit, analysis, facts))
+        if needed:
+            from lint_rules.engine.workers import analyze_all
+
+            items = [(u.relative, u.text or "", u.codes if a else (), f) for u, a, f in needed]
+            for (unit, analysis, facts), result in zip(needed, analyze_all(items, self.jobs)):
+                if facts:
+                    unit.facts = result.facts
+                    unit.entry.facts = _encoded_facts(result.facts)
+                    unit.entry.dirty = True
+                if analysis:
+                    unit.analysis = result
+        return units
+
+    def _lint_group(self, root: Path, targets: list[Path]) -> dict[Path, FileResult]:
+        """Lint ``targets`` (and, for project-wide rules, index the whole project at ``root``)."""
+        wanted = set(targets)
+        files = sorted(set(self._project_files(root)) | wanted) if self.needs_project else targets
+        units = self._prepare(root, files, wanted)
+        project = _project_digest(units) if self.needs_project else ""
+        index: list[ProjectIndex] = []
+
+        def project_index() -> ProjectIndex:
+            if not index:
+                index.append(self._index_of(units))
+                self._indexes[root] = index[0]
+            return index[0]
+
         results = {}
-        for path, analysis, display, source in pending:
-            if analysis is None:
-                results[path] = source
-            else:
-                results[path] = _with_display(finish(analysis, index), display, source, root)
+        for unit in units:
+            if not unit.target:
+                continue
+            results[unit.path] = _with_display(self._result(unit, project, project_index), unit.display, unit.text, root)
+        if self.cache is not None:
+            for unit in units:
+                if unit.entry.dirty and unit.key is not None:
+                    self.cache.put(unit.key, unit.entry)
         return results
+
+    def _result(self, unit: _Unit, project: str, project_index: Any) -> FileResult:
+        """The file's findings: from the cache when nothing they depend on changed."""
+        from_cache = None
+        if unit.problem is not None:
+            return FileResult(unit.relative, [unit.problem])
+        if not unit.codes:
+            return FileResult(unit.relative)
+        wanted = project if unit.project else ""
+        record = _record(unit)
+        if record is not None and record[5] is not None and record[5][0] == wanted:
+            try:
+                from_cache = FileResult(unit.relative, decode_findings(record[5][1]), record[5][2])
+            except (CodecError, TypeError, ValueError):
+                from_cache = None
+        if from_cache is not None:
+            return from_cache
+        from lint_rules.engine.linter import finish
+
+        analysis = unit.analysis or self._restore(unit, record)
+        if unit.project and analysis.facts is None and analysis.parsed:
+            analysis.facts = self._facts(unit)
+        result = finish(analysis, project_index() if unit.project else None)
+        unit.entry.analyses[unit.config] = (
+            encode_findings(analysis.findings),
+            tuple(sorted(analysis.errored)),
+            analysis.states,
+            encode_scopes(analysis.scopes),
+            analysis.parsed,
+            (wanted, encode_findings(result.findings), result.suppressed),
+        )
+        unit.entry.dirty = True
+        return result
+
+    def _restore(self, unit: _Unit, record: Record | None) -> Analysis:
+        """The analysis the cache holds for this file, or a new one if it holds none that
+        can be read."""
+        from lint_rules.engine.linter import Analysis
+        from lint_rules.engine.workers import analyze_item, setups
+
+        if record is not None:
+            try:
+                findings, errored, states, scopes, parsed, _ = record
+                return Analysis(
+                    unit.relative,
+                    unit.text or "",
+                    setups(unit.codes),
+                    parsed=bool(parsed),
+                    findings=decode_findings(findings),
+                    errored=frozenset(errored),
+                    states={code: dict(state) for code, state in states.items()},
+                    scopes=decode_scopes(scopes),
+                )
+            except (CodecError, TypeError, ValueError, AttributeError):
+                pass
+        return analyze_item((unit.relative, unit.text or "", unit.codes, False))
+
+    def _facts(self, unit: _Unit) -> FileFacts | None:
+        """The file's facts: this run's, the cache's, or extracted again."""
+        if unit.facts is None and unit.entry.facts is not None and unit.entry.facts[0] is not None:
+            try:
+                unit.facts = decode_facts(unit.entry.facts[0])
+            except (CodecError, TypeError, ValueError):
+                unit.entry.facts = None
+        if unit.facts is None and unit.text is not None and (unit.entry.facts is None or unit.entry.facts[0] is not None):
+            from lint_rules.engine.workers import analyze_item
+
+            unit.facts = analyze_item((unit.relative, unit.text, (), True)).facts
+            unit.entry.facts = _encoded_facts(unit.facts)
+            unit.entry.dirty = True
+        return unit.facts
+
+    def _index_of(self, units: Sequence[_Unit]) -> ProjectIndex:
+        facts = {}
+        for unit in units:
+            if unit.text is not None:
+                found = self._facts(unit)
+                if found is not None:
+                    facts[unit.relative] = found
+        return ProjectIndex(facts)
 
     # -- fixing ----------------------------------------------------------------------------
 
     def fix_text(self, path: Path, source: str, *, unsafe: bool) -> FixOutcome:
         """Fix a buffer as if it were the file ``path``; nothing is written."""
+        from lint_rules.engine.fixer import fix_source
+        from lint_rules.engine.linter import lint_source
+
         root = self.project_root(path)
         relative = self.relative(path, root)
         display = display_path(path)
@@ -214,28 +419,61 @@ class Linter:
 
     def index(self, root: Path) -> ProjectIndex:
         """The facts of every file of the project at ``root`` as saved on disk (built once
-        per run); a buffer being linted replaces its own file's facts."""
+        per run, from the cache where it can); a buffer being linted replaces its own
+        file's facts."""
         index = self._indexes.get(root)
         if index is None:
-            facts: dict[str, FileFacts] = {}
-            for path in self._project_files(root):
-                source = read_source(path, display_path(path))
-                if isinstance(source, Finding):
-                    continue
-                analysis = analyze(self.relative(path, root), source, [], extract=True)
-                if analysis.facts is not None:
-                    facts[analysis.facts.path] = analysis.facts
-            index = self._indexes[root] = ProjectIndex(facts)
+            units = self._prepare(root, self._project_files(root), set())
+            index = self._indexes[root] = self._index_of(units)
+            if self.cache is not None:
+                for unit in units:
+                    if unit.entry.dirty and unit.key is not None:
+                        self.cache.put(unit.key, unit.entry)
         return index
 
 
+def _record(unit: _Unit) -> Record | None:
+    record = unit.entry.analyses.get(unit.config) if unit.codes else None
+    if isinstance(record, tuple) and len(record) == 6:
+        return record
+    return None
+
+
+def _encoded_facts(facts: FileFacts | None) -> tuple[Any, str]:
+    if facts is None:
+        return (None, "")
+    encoded = encode(facts)
+    return (encoded, _digest(repr(encoded).encode()))
+
+
+def _project_digest(units: Sequence[_Unit]) -> str:
+    """What every file's project-wide findings depend on: the facts of the whole project."""
+    return _digest(
+        *(f"{u.relative}:{u.entry.facts[1]}".encode() for u in units if u.text is not None and u.entry.facts)
+    )
+
+
 def display_path(path: Path) -> str:
-    """Relative to the working directory when below it, else absolute; always POSIX."""
-    absolute = path.absolute()
-    try:
-        return absolute.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return absolute.as_posix() if os.sep == "/" else str(absolute)
+    """Relative to the working directory when below it, else absolute; POSIX below it."""
+    absolute = _absolute(path)
+    below = _below(absolute, os.getcwd())
+    return _posix(below) if below is not None else absolute
+
+
+# Paths as strings: these run for every file of every run, where pathlib costs.
+def _absolute(path: Path | str) -> str:
+    text = os.fspath(path)
+    return text if os.path.isabs(text) else os.path.abspath(text)
+
+
+def _below(path: str, folder: str) -> str | None:
+    """``path`` relative to ``folder`` when it lies below it (both absolute), else None."""
+    prefix = folder if folder.endswith(os.sep) else folder + os.sep
+    return path[len(prefix) :] if path.startswith(prefix) else None
+
+
+def _posix(path: str) -> str:
+    return path if os.sep == "/" else path.replace(os.sep, "/")
 
 
 def _with_display(result: FileResult, display: str, source: str, root: Path) -> FileResult:

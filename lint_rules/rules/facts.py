@@ -281,7 +281,10 @@ class ProjectIndex:
             return value
 
     def with_file(self, facts: FileFacts) -> ProjectIndex:
-        """The same project with one file's facts replaced (an editor buffer)."""
+        """The same project with one file's facts replaced (an editor buffer, a file being
+        fixed); this very index, derived tables and all, when they are the same facts."""
+        if self.files.get(facts.path) == facts:
+            return self
         files = dict(self.files)
         files[facts.path] = facts
         return ProjectIndex(files)

@@ -1,0 +1,132 @@
+"""Findings, facts and scopes as nested tuples of plain values, and back.
+
+The cache stores them with :mod:`marshal`, which keeps tuples, lists, dicts, sets and
+strings apart and reads them back in C; so a dataclass is written as a *list* whose
+first item names its type, and everything else keeps its own shape. Findings, read on
+every warm run, have a flat encoding of their own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+from lint_rules.model import Applicability, Edit, Finding, Fix, Location, Position
+from lint_rules.rules.facts import (
+    ClassFact,
+    Declaration,
+    FileFacts,
+    Member,
+    PermissionUse,
+    RouteFact,
+    TopicFact,
+)
+
+if TYPE_CHECKING:  # engine.scopes imports LibCST, which a warm run never loads
+    from lint_rules.engine.scopes import Scopes
+
+_TYPES: dict[str, type] = {
+    cls.__name__: cls
+    for cls in (FileFacts, ClassFact, Declaration, Member, RouteFact, PermissionUse, TopicFact, Location, Position)
+}
+_FIELDS: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _TYPES.values()
+}
+
+
+class CodecError(ValueError):
+    """What was read back is not something this version wrote."""
+
+
+def encode(value: Any) -> Any:
+    """A value of the facts' types as nested plain values (see the module's docstring)."""
+    names = _FIELDS.get(type(value))
+    if names is not None:
+        return [type(value).__name__, *(encode(getattr(value, n)) for n in names)]
+    if isinstance(value, tuple):
+        return tuple(encode(v) for v in value)
+    if isinstance(value, dict):
+        return {k: encode(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise CodecError(f"cannot encode a {type(value).__name__}")
+
+
+def decode(value: Any) -> Any:
+    if isinstance(value, list):
+        if not value or value[0] not in _TYPES:
+            raise CodecError("unknown type in the cache")
+        return _TYPES[value[0]](*(decode(v) for v in value[1:]))
+    if isinstance(value, tuple):
+        return tuple(decode(v) for v in value)
+    if isinstance(value, dict):
+        return {k: decode(v) for k, v in value.items()}
+    return value
+
+
+def decode_facts(value: Any) -> FileFacts:
+    facts = decode(value)
+    if not isinstance(facts, FileFacts):
+        raise CodecError("not the facts of a file")
+    return facts
+
+
+def encode_finding(f: Finding) -> tuple[Any, ...]:
+    fix = None
+    if f.fix is not None:
+        edits = tuple(
+            (e.start.line, e.start.column, e.end.line, e.end.column, e.content) for e in f.fix.edits
+        )
+        fix = (f.fix.title, f.fix.applicability.value, edits)
+    related = tuple(
+        (r.path, r.start.line, r.start.column, r.end.line, r.end.column, r.note) for r in f.related
+    )
+    return (
+        f.code, f.name, f.message, f.path,
+        f.start.line, f.start.column, f.end.line, f.end.column,
+        f.fix_title, fix, related, f.scope, f.snippet,
+    )  # fmt: skip
+
+
+def decode_finding(t: tuple[Any, ...]) -> Finding:
+    code, name, message, path, sl, sc, el, ec, fix_title, fix, related, scope, snippet = t
+    if fix is not None:
+        title, applicability, edits = fix
+        fix = Fix(
+            title,
+            Applicability(applicability),
+            tuple(Edit(Position(a, b), Position(c, d), text) for a, b, c, d, text in edits),
+        )
+    return Finding(
+        code,
+        name,
+        message,
+        path,
+        Position(sl, sc),
+        Position(el, ec),
+        fix_title,
+        fix,
+        tuple(Location(p, Position(a, b), Position(c, d), note) for p, a, b, c, d, note in related),
+        scope,
+        snippet,
+    )
+
+
+def encode_findings(findings: list[Finding]) -> tuple[tuple[Any, ...], ...]:
+    return tuple(encode_finding(f) for f in findings)
+
+
+def decode_findings(data: tuple[tuple[Any, ...], ...]) -> list[Finding]:
+    return [decode_finding(t) for t in data]
+
+
+def encode_scopes(scopes: Scopes | None) -> tuple[Any, ...] | None:
+    if scopes is None:
+        return None
+    return tuple((s.line, s.column, e.line, e.column, name) for s, e, name in scopes)
+
+
+def decode_scopes(data: tuple[Any, ...] | None) -> Scopes | None:
+    if data is None:
+        return None
+    return [(Position(a, b), Position(c, d), name) for a, b, c, d, name in data]

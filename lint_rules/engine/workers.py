@@ -1,0 +1,107 @@
+"""Analysing many files: in worker processes when there are enough to share out.
+
+Each file's analysis is a pure function of (path, text, rules, options), so it can run
+anywhere; the results are put back in the order asked, which makes a parallel run's
+output identical to a serial one. A worker that dies (LibCST's native parser can take
+a process down on pathological input) costs only the files it was given: they are
+retried one by one, each in a process of its own, and a file that kills its process
+gets a finding that says so instead of taking the whole run down.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from lint_rules.engine.linter import Analysis, RuleSetup, analyze
+from lint_rules.engine.registry import all_rules
+from lint_rules.model import INTERNAL_ERROR, META_CODE, Finding, Position
+
+# (project-relative path, text, ((code, options), ...), extract facts?)
+Item = tuple[str, str, tuple[tuple[str, Mapping[str, Any]], ...], bool]
+
+# Below this much text, starting processes costs more than it saves.
+MIN_PARALLEL_BYTES = 200_000
+
+
+def setups(codes: Sequence[tuple[str, Mapping[str, Any]]]) -> list[RuleSetup]:
+    rules = all_rules()
+    return [(rules[code], options) for code, options in codes]
+
+
+def analyze_item(item: Item) -> Analysis:
+    relative, source, codes, extract = item
+    return analyze(relative, source, setups(codes), extract=extract)
+
+
+def _remote(item: Item) -> Analysis:
+    """In a worker: the analysis, without what the parent already has (text, rules)."""
+    analysis = analyze_item(item)
+    analysis.source = ""
+    analysis.rules = ()
+    analysis.__dict__.pop("lines", None)
+    return analysis
+
+
+def analyze_all(items: Sequence[Item], jobs: int) -> list[Analysis]:
+    """The analysis of every item, in order."""
+    size = sum(len(item[1]) for item in items)
+    if jobs <= 1 or len(items) < 2 or size < MIN_PARALLEL_BYTES:
+        return [analyze_item(item) for item in items]
+    all_rules()  # loaded before the workers start, so that forked ones share it
+    results: list[Analysis | None] = [None] * len(items)
+    # Largest first: the long files start early and the short ones fill the gaps.
+    order = sorted(range(len(items)), key=lambda i: -len(items[i][1]))
+    failed: list[int] = []
+    with _pool(min(jobs, len(items))) as pool:
+        futures: list[tuple[int, Future[Analysis]]] = [(i, pool.submit(_remote, items[i])) for i in order]
+        for i, future in futures:
+            try:
+                results[i] = future.result()
+            except BrokenProcessPool:
+                failed.append(i)
+    for i in sorted(failed):
+        results[i] = _alone(items[i])
+    out = []
+    for item, analysis in zip(items, results):
+        assert analysis is not None
+        analysis.source = item[1]
+        analysis.rules = setups(item[2])
+        out.append(analysis)
+    return out
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    # fork shares the loaded rules and LibCST with the workers at no cost; it is only
+    # safe (and the default until Python 3.14) on Linux.
+    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def _alone(item: Item) -> Analysis:
+    """One file in a process of its own; a crash becomes a finding on that file."""
+    try:
+        with _pool(1) as pool:
+            return pool.submit(_remote, item).result()
+    except BrokenProcessPool:
+        relative, source = item[0], item[1]
+        return Analysis(relative, source, (), findings=[crashed(relative)])
+
+
+def crashed(relative: str) -> Finding:
+    return Finding(
+        code=META_CODE,
+        name=INTERNAL_ERROR,
+        message=(
+            "Internal error: the process analysing this file crashed (LibCST's parser can fail "
+            "this way on extreme code, such as an expression of thousands of terms). No rule "
+            "checked the file; please report this bug."
+        ),
+        path=relative,
+        start=Position(1, 1),
+        end=Position(1, 1),
+    )
