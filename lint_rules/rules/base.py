@@ -235,6 +235,11 @@ class Rule:
 
         Runs after the traversal, with ``facts`` of this file and the ``project`` index
         that contains it. Report with :meth:`report_at`.
+
+        It runs on a fresh instance of the rule, which is given back the attributes the
+        visitors set (``self.x = ...``): the engine caches them with the file, so they
+        must be plain data (str, int, bool, None, and tuples, lists, sets and dicts of
+        those), never syntax nodes or instances of your own classes.
         """
 
     # -- suppression comments ------------------------------------------------------------

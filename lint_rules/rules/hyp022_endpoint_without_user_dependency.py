@@ -359,7 +359,8 @@ class EndpointWithoutUserDependency(Rule):
         classes = {s.name.value for s in node.body if isinstance(s, cst.ClassDef)}
         # Module-level names bound by assignment (or anything but a def, class or import).
         self.variables = top_level_names(node) - functions - classes - set(imports)
-        self.extras: dict[str, list[_RouteExtra]] = {}
+        # Plain tuples (``_RouteExtra`` fields): the engine caches what visitors leave for check.
+        self.extras: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         for statement in node.body:
             if not isinstance(statement, cst.FunctionDef):
                 continue
@@ -390,9 +391,7 @@ class EndpointWithoutUserDependency(Rule):
                     *_dependency_refs(route.keyword("dependencies")),
                     *(router_refs.get(owner.value, []) if isinstance(owner, cst.Name) else []),
                 ]
-                self.extras.setdefault(statement.name.value, []).append(
-                    _RouteExtra(tuple(refs), tuple(imported))
-                )
+                self.extras.setdefault(statement.name.value, []).append((tuple(refs), tuple(imported)))
 
     # -- the project check ---------------------------------------------------------------------
 
@@ -406,7 +405,7 @@ class EndpointWithoutUserDependency(Rule):
             extras = self.extras.get(route.function, [])
             if position >= len(extras) or route.methods == ("websocket",):
                 continue
-            extra = extras[position]
+            extra = _RouteExtra(*extras[position])
             verdicts = [self._verdict(project, facts, ref, 0) for ref in extra.refs]
             if _Verdict.USER in verdicts:
                 continue
