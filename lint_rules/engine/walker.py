@@ -26,6 +26,20 @@ _SKIPPED = (
     cst.Comment,
 )
 
+# Where statements live: a walk whose handlers all take statements enters only these
+# (a statement's ancestors are all of this kind, so its handlers see the same ``ancestors``).
+_STATEMENT_LEVEL = (
+    cst.Module,
+    cst.BaseStatement,
+    cst.BaseSmallStatement,
+    cst.BaseSuite,
+    cst.Else,
+    cst.Finally,
+    cst.ExceptHandler,
+    cst.ExceptStarHandler,
+    cst.MatchCase,
+)
+
 _LEXICAL_FIRST = ("leading_lines", "decorators")
 _field_cache: dict[type, tuple[str, ...]] = {}
 
@@ -58,11 +72,15 @@ def walk(module: cst.Module, dispatch: Dispatch, ancestors: list[cst.CSTNode]) -
     """
     if not dispatch:
         return
+    # Expressions hold most of a tree's nodes: when every handler takes a statement (as
+    # the endpoint rules' ``visit_FunctionDef`` do), they are not entered at all.
+    wanted: type | tuple[type, ...] = cst.CSTNode
+    if all(_takes_statements(name) for name in dispatch):
+        wanted = _STATEMENT_LEVEL
+    skipped = _SKIPPED
     get = dispatch.get
     push = ancestors.append
     pop = ancestors.pop
-    skipped = _SKIPPED
-    node_type = cst.CSTNode
     # A node is pushed once to be visited; then its marker ``(node,)`` to be left after
     # its children, which are pushed in reverse so that they come off in source order.
     stack: list[cst.CSTNode | tuple[cst.CSTNode]] = [module]
@@ -86,13 +104,19 @@ def walk(module: cst.Module, dispatch: Dispatch, ancestors: list[cst.CSTNode]) -
         append((node,))
         for name in _reversed_fields(node_class):
             value = getattr(node, name)
-            if isinstance(value, node_type):
+            if isinstance(value, wanted):
                 if not isinstance(value, skipped):
                     append(value)
             elif isinstance(value, (tuple, list)):
                 for item in reversed(value):
-                    if isinstance(item, node_type) and not isinstance(item, skipped):
+                    if isinstance(item, wanted) and not isinstance(item, skipped):
                         append(item)
+
+
+def _takes_statements(handler_name: str) -> bool:
+    """``visit_FunctionDef`` does, ``visit_Call`` does not."""
+    node_class = getattr(cst, handler_name.split("_", 1)[1], None)
+    return isinstance(node_class, type) and issubclass(node_class, _STATEMENT_LEVEL)
 
 
 def build_dispatch(handlers: Iterable[tuple[str, Callable[[Any], Any]]]) -> Dispatch:
