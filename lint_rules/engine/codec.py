@@ -9,29 +9,34 @@ every warm run, have a flat encoding of their own.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import TYPE_CHECKING, Any
 
 from lint_rules.model import Applicability, Edit, Finding, Fix, Location, Position
-from lint_rules.rules.facts import (
-    ClassFact,
-    Declaration,
-    FileFacts,
-    Member,
-    PermissionUse,
-    RouteFact,
-    TopicFact,
-)
 
 if TYPE_CHECKING:  # engine.scopes imports LibCST, which a warm run never loads
     from lint_rules.engine.scopes import Scopes
+    from lint_rules.rules.facts import FileFacts
 
-_TYPES: dict[str, type] = {
-    cls.__name__: cls
-    for cls in (FileFacts, ClassFact, Declaration, Member, RouteFact, PermissionUse, TopicFact, Location, Position)
-}
-_FIELDS: dict[type, tuple[str, ...]] = {
-    cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _TYPES.values()
-}
+
+@functools.cache
+def _types() -> dict[str, tuple[type, tuple[str, ...]]]:
+    """The dataclasses facts are made of, by name, with their fields (loaded on first use:
+    a warm run decodes no facts)."""
+    from lint_rules.rules import facts
+
+    classes = (
+        facts.FileFacts,
+        facts.ClassFact,
+        facts.Declaration,
+        facts.Member,
+        facts.RouteFact,
+        facts.PermissionUse,
+        facts.TopicFact,
+        Location,
+        Position,
+    )
+    return {cls.__name__: (cls, tuple(f.name for f in dataclasses.fields(cls))) for cls in classes}
 
 
 class CodecError(ValueError):
@@ -40,9 +45,9 @@ class CodecError(ValueError):
 
 def encode(value: Any) -> Any:
     """A value of the facts' types as nested plain values (see the module's docstring)."""
-    names = _FIELDS.get(type(value))
-    if names is not None:
-        return [type(value).__name__, *(encode(getattr(value, n)) for n in names)]
+    known = _types().get(type(value).__name__)
+    if known is not None and known[0] is type(value):
+        return [type(value).__name__, *(encode(getattr(value, n)) for n in known[1])]
     if isinstance(value, tuple):
         return tuple(encode(v) for v in value)
     if isinstance(value, dict):
@@ -54,9 +59,10 @@ def encode(value: Any) -> Any:
 
 def decode(value: Any) -> Any:
     if isinstance(value, list):
-        if not value or value[0] not in _TYPES:
+        known = _types().get(value[0]) if value and isinstance(value[0], str) else None
+        if known is None:
             raise CodecError("unknown type in the cache")
-        return _TYPES[value[0]](*(decode(v) for v in value[1:]))
+        return known[0](*(decode(v) for v in value[1:]))
     if isinstance(value, tuple):
         return tuple(decode(v) for v in value)
     if isinstance(value, dict):
@@ -66,7 +72,7 @@ def decode(value: Any) -> Any:
 
 def decode_facts(value: Any) -> FileFacts:
     facts = decode(value)
-    if not isinstance(facts, FileFacts):
+    if type(facts).__name__ != "FileFacts":
         raise CodecError("not the facts of a file")
     return facts
 

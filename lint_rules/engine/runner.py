@@ -23,24 +23,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lint_rules.engine.cache import Cache, Entry, Record, _digest
+from lint_rules.engine import records
+from lint_rules.engine.cache import Cache, Entry, _digest
 from lint_rules.engine.catalog import RuleInfo, catalog
-from lint_rules.engine.codec import (
-    CodecError,
-    decode_facts,
-    decode_findings,
-    decode_scopes,
-    encode,
-    encode_findings,
-    encode_scopes,
-)
 from lint_rules.engine.config import Config
 from lint_rules.engine.discovery import collect_files
 from lint_rules.engine.files import decode, read_source, unreadable
 from lint_rules.model import FileResult, Finding
-from lint_rules.rules.facts import FileFacts, ProjectIndex
 
 if TYPE_CHECKING:
+    from lint_rules.rules.facts import FileFacts, ProjectIndex
     from lint_rules.engine.fixer import FixOutcome
     from lint_rules.engine.linter import Analysis, RuleSetup
 
@@ -59,14 +51,24 @@ Codes = tuple[tuple[str, Mapping[str, Any]], ...]
 
 def hyperion_root(path: Path) -> Path | None:
     """The folder holding ``app/`` for a file of ``app/modules/...`` or ``app/core/...``."""
-    parts = path.absolute().parts
-    for i in range(len(parts) - 2, 0, -1):
-        if parts[i] == "app" and parts[i + 1] in MODULE_AREAS:
-            return Path(*parts[:i])
-    for folder in path.absolute().parents:
-        if (folder / "app").is_dir() and (folder / "app") in path.absolute().parents:
-            return folder
-    return None
+    return _root_of_folder(os.path.dirname(_absolute(path)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _root_of_folder(folder: str) -> Path | None:
+    # Strings, and once per folder: this runs for every file of every run.
+    parts = folder.split(os.sep)
+    for i in range(len(parts) - 1, 0, -1):
+        if parts[i] == "app" and i + 1 < len(parts) and parts[i + 1] in MODULE_AREAS:
+            return Path(os.sep.join(parts[:i]) or os.sep)
+    current = folder
+    while True:
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        if os.path.basename(current) == "app" and os.path.isdir(current):
+            return Path(parent)
+        current = parent
 
 
 def applies(patterns: Sequence[str], relative_path: str, name: str) -> bool:
@@ -263,7 +265,7 @@ class Linter:
         for unit in units:
             if unit.text is None:
                 continue
-            analysis = bool(unit.codes) and _record(unit) is None
+            analysis = bool(unit.codes) and unit.config not in unit.entry.analyses
             facts = self.needs_project and unit.entry.facts is None
             if analysis or facts:
                 needed.append((unit, analysis, facts))
@@ -274,7 +276,7 @@ class Linter:
             for (unit, analysis, facts), result in zip(needed, analyze_all(items, self.jobs)):
                 if facts:
                     unit.facts = result.facts
-                    unit.entry.facts = _encoded_facts(result.facts)
+                    unit.entry.facts = records.pack_facts(result.facts)
                     unit.entry.dirty = True
                 if analysis:
                     unit.analysis = result
@@ -305,78 +307,54 @@ class Linter:
                     self.cache.put(unit.key, unit.entry)
         return results
 
-    def _result(self, unit: _Unit, project: str, project_index: Any) -> FileResult:
+    def _result(self, unit: _Unit, project: str, project_index: Callable[[], ProjectIndex]) -> FileResult:
         """The file's findings: from the cache when nothing they depend on changed."""
-        from_cache = None
         if unit.problem is not None:
             return FileResult(unit.relative, [unit.problem])
         if not unit.codes:
             return FileResult(unit.relative)
-        wanted = project if unit.project else ""
-        record = _record(unit)
-        if record is not None and record[5] is not None and record[5][0] == wanted:
-            try:
-                from_cache = FileResult(unit.relative, decode_findings(record[5][1]), record[5][2])
-            except (CodecError, TypeError, ValueError):
-                from_cache = None
-        if from_cache is not None:
-            return from_cache
+        against = project if unit.project else ""
+        record = unit.entry.analyses.get(unit.config)
+        if record is not None:
+            result = records.cached_result(record, unit.relative, against)
+            if result is not None:
+                return result
         from lint_rules.engine.linter import finish
+        from lint_rules.engine.workers import analyze_item, setups
 
-        analysis = unit.analysis or self._restore(unit, record)
+        analysis = unit.analysis
+        if analysis is None and record is not None:
+            analysis = records.unpack(record, unit.relative, unit.text or "", setups(unit.codes))
+        if analysis is None:  # damaged: analysed again
+            analysis = analyze_item((unit.relative, unit.text or "", unit.codes, False))
         if unit.project and analysis.facts is None and analysis.parsed:
             analysis.facts = self._facts(unit)
         result = finish(analysis, project_index() if unit.project else None)
-        unit.entry.analyses[unit.config] = (
-            encode_findings(analysis.findings),
-            tuple(sorted(analysis.errored)),
-            analysis.states,
-            encode_scopes(analysis.scopes),
-            analysis.parsed,
-            (wanted, encode_findings(result.findings), result.suppressed),
-        )
-        unit.entry.dirty = True
+        packed = records.pack(analysis, against, result)
+        if packed is not None:
+            unit.entry.analyses[unit.config] = packed
+            unit.entry.dirty = True
         return result
-
-    def _restore(self, unit: _Unit, record: Record | None) -> Analysis:
-        """The analysis the cache holds for this file, or a new one if it holds none that
-        can be read."""
-        from lint_rules.engine.linter import Analysis
-        from lint_rules.engine.workers import analyze_item, setups
-
-        if record is not None:
-            try:
-                findings, errored, states, scopes, parsed, _ = record
-                return Analysis(
-                    unit.relative,
-                    unit.text or "",
-                    setups(unit.codes),
-                    parsed=bool(parsed),
-                    findings=decode_findings(findings),
-                    errored=frozenset(errored),
-                    states={code: dict(state) for code, state in states.items()},
-                    scopes=decode_scopes(scopes),
-                )
-            except (CodecError, TypeError, ValueError, AttributeError):
-                pass
-        return analyze_item((unit.relative, unit.text or "", unit.codes, False))
 
     def _facts(self, unit: _Unit) -> FileFacts | None:
         """The file's facts: this run's, the cache's, or extracted again."""
-        if unit.facts is None and unit.entry.facts is not None and unit.entry.facts[0] is not None:
+        blob = unit.entry.facts[0] if unit.entry.facts is not None else None
+        if unit.facts is None and blob is not None:
             try:
-                unit.facts = decode_facts(unit.entry.facts[0])
-            except (CodecError, TypeError, ValueError):
+                unit.facts = records.unpack_facts(blob)
+            except records.DAMAGE:
                 unit.entry.facts = None
-        if unit.facts is None and unit.text is not None and (unit.entry.facts is None or unit.entry.facts[0] is not None):
+        if unit.facts is None and unit.text is not None and (unit.entry.facts is None or blob is not None):
             from lint_rules.engine.workers import analyze_item
 
             unit.facts = analyze_item((unit.relative, unit.text, (), True)).facts
-            unit.entry.facts = _encoded_facts(unit.facts)
+            unit.entry.facts = records.pack_facts(unit.facts)
             unit.entry.dirty = True
         return unit.facts
 
     def _index_of(self, units: Sequence[_Unit]) -> ProjectIndex:
+        from lint_rules.rules.facts import ProjectIndex
+
         facts = {}
         for unit in units:
             if unit.text is not None:
@@ -430,20 +408,6 @@ class Linter:
                     if unit.entry.dirty and unit.key is not None:
                         self.cache.put(unit.key, unit.entry)
         return index
-
-
-def _record(unit: _Unit) -> Record | None:
-    record = unit.entry.analyses.get(unit.config) if unit.codes else None
-    if isinstance(record, tuple) and len(record) == 6:
-        return record
-    return None
-
-
-def _encoded_facts(facts: FileFacts | None) -> tuple[Any, str]:
-    if facts is None:
-        return (None, "")
-    encoded = encode(facts)
-    return (encoded, _digest(repr(encoded).encode()))
 
 
 def _project_digest(units: Sequence[_Unit]) -> str:
