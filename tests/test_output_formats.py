@@ -359,3 +359,25 @@ def test_output_format_in_the_config_is_validated(project, value: str) -> None:
         f"hyperion-lint: error: [tool.hyperion-lint] output-format: unknown format {shown}; "
         "valid values: full, concise, json, json-lines, github, gitlab, sarif, junit, pylint\n"
     )
+
+
+def test_full_output_in_color_is_the_plain_text_with_styles(project) -> None:
+    """In a terminal the full format is drawn with rich; elsewhere it is written as plain
+    text, without it. The two must say the same thing."""
+    import io
+    import re
+
+    from lint_rules.cli.common import configured
+    from lint_rules.engine.runner import Linter
+    from lint_rules.output import Report
+
+    root = project(PROJECT)
+    linter = Linter(configured(None, [root], (), (), ()))
+    report = Report(linter.lint_paths([root]), files_checked=4)
+    plain, colored = io.StringIO(), io.StringIO()
+    renderer("full")(report, plain, False)
+    renderer("full")(report, colored, True)
+    assert "\x1b[" not in plain.getvalue()
+    assert "\x1b[1;31mHYP010\x1b[0m" in colored.getvalue()
+    assert re.sub(r"\x1b\[[0-9;]*m", "", colored.getvalue()) == plain.getvalue()
+    assert plain.getvalue().count("\n  = help: ") == 4

@@ -3,74 +3,81 @@ the offending code, and what to do about it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import groupby
 from typing import TextIO
-
-from rich.console import Console
-from rich.text import Text
 
 from lint_rules.engine.suppression import source_lines
 from lint_rules.model import Finding
 from lint_rules.output.report import Report
 
+# (text, rich style or None)
+Piece = tuple[str, str | None]
 
-def _snippet(finding: Finding, lines: list[str]) -> Text:
-    text = Text()
+# What a terminal would act on rather than print (rich strips the same ones).
+_CONTROL = {code: None for code in (7, 8, 11, 12, 13)}
+
+
+def _snippet(finding: Finding, lines: list[str]) -> Iterator[Piece]:
     number = finding.start.line
     if not 1 <= number <= len(lines):
-        return text
+        return
     line = lines[number - 1].rstrip("\r\n").expandtabs(1)
     gutter = len(str(number))
     pad = " " * gutter
-    text.append(f"  {pad} |\n", style="blue")
-    text.append(f"  {number} | ", style="blue")
-    text.append(line + "\n")
+    yield f"  {pad} |\n", "blue"
+    yield f"  {number} | ", "blue"
+    yield line + "\n", None
     start = max(finding.start.column - 1, 0)
     if finding.end.line == finding.start.line and finding.end.column > finding.start.column:
         width = finding.end.column - finding.start.column
     else:
         width = max(len(line) - start, 1)
-    text.append(f"  {pad} | ", style="blue")
-    text.append(" " * start + "^" * max(width, 1), style="bold red")
-    text.append(f" {finding.code}\n", style="bold red")
-    return text
+    yield f"  {pad} | ", "blue"
+    yield " " * start + "^" * max(width, 1), "bold red"
+    yield f" {finding.code}\n", "bold red"
+
+
+def _pieces(report: Report) -> Iterator[Piece]:
+    sources = report.sources()
+    for path, group in groupby(report.findings, key=lambda f: f.path):
+        yield path, "bold underline"
+        yield "\n", None
+        lines = source_lines(sources.get(path) or "", keepends=True)
+        for finding in group:
+            yield "  ", None
+            yield f"{finding.start.line}:{finding.start.column}", "cyan"
+            yield "  ", None
+            yield finding.code, "bold red"
+            if finding.fix is not None:
+                yield " [*]", "cyan"
+            yield f" {finding.message}\n", None
+            yield from _snippet(finding, lines)
+            if finding.fix_title:
+                yield "  = ", "blue"
+                yield "help: ", "bold"
+                yield finding.fix_title + "\n", None
+            for related in finding.related:
+                yield "  = ", "blue"
+                yield "note: ", "bold"
+                yield f"{related.path}:{related.start.line}:{related.start.column}", None
+                yield (f" {related.note}\n" if related.note else "\n"), None
+            yield "\n", None
 
 
 def render(report: Report, stream: TextIO, color: bool) -> None:
-    console = Console(
-        file=stream,
-        no_color=not color,
-        force_terminal=color or None,
-        highlight=False,
-        soft_wrap=True,
-        emoji=False,
-    )
-    sources = report.sources()
-    for path, group in groupby(report.findings, key=lambda f: f.path):
-        console.print(Text(path, style="bold underline"))
-        lines = source_lines(sources.get(path) or "", keepends=True)
-        for finding in group:
-            head = Text("  ")
-            head.append(f"{finding.start.line}:{finding.start.column}", style="cyan")
-            head.append("  ")
-            head.append(finding.code, style="bold red")
-            if finding.fix is not None:
-                head.append(" [*]", style="cyan")
-            head.append(f" {finding.message}")
-            console.print(head)
-            snippet = _snippet(finding, lines)
-            if snippet:
-                console.print(snippet, end="")
-            if finding.fix_title:
-                help_line = Text("  = ", style="blue")
-                help_line.append("help: ", style="bold")
-                help_line.append(finding.fix_title)
-                console.print(help_line)
-            for related in finding.related:
-                note = Text("  = ", style="blue")
-                note.append("note: ", style="bold")
-                note.append(f"{related.path}:{related.start.line}:{related.start.column}")
-                if related.note:
-                    note.append(f" {related.note}")
-                console.print(note)
-            console.print()
+    if not color:
+        # Plain text needs no terminal library: written as is, it is several times faster.
+        stream.write("".join(text for text, _ in _pieces(report)).translate(_CONTROL))
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True, emoji=False)
+    # One Text for the whole report, printed once: a print call costs far more than the
+    # text it prints.
+    out = Text()
+    for text, style in _pieces(report):
+        out.append(text, style=style)
+    if out:
+        console.print(out, end="")
