@@ -65,6 +65,30 @@ def test_a_failing_rule_is_isolated_and_reported() -> None:
     assert len(result.internal_errors) == 1
 
 
+def test_a_failing_facts_collector_is_isolated_and_reported(monkeypatch) -> None:
+    """The facts of a file feed the project index; if reading them fails, the file gets an
+    internal-error finding where it failed, and the rules still report."""
+    from lint_rules.rules.extract import FactsCollector
+
+    def broken(self, node):
+        raise ValueError("no facts today")
+
+    monkeypatch.setattr(FactsCollector, "visit_Attribute", broken)
+    hyp009 = all_rules()["HYP009"]  # project-wide: the file's facts are read
+    result = lint_source(PATH, SOURCE, [(HYP012, {}), (hyp009, {})])
+    summary = [(f.code, f.name, f.start.line, f.start.column) for f in result.findings]
+    assert summary == [
+        ("HYP012", "endpoint-missing-status-code", 1, 2),
+        ("HYP999", "internal-error", 1, 2),  # the first attribute: `module.router.get`
+        ("HYP012", "endpoint-missing-status-code", 5, 2),
+    ]
+    message = result.findings[1].message
+    assert message.startswith(
+        "Internal error while reading this file's facts for the project index: ValueError: no facts today (test_engine.py:"
+    )
+    assert message.endswith("Project-wide rules skipped this file; please report this bug.")
+
+
 def test_function_range_starts_at_def_and_spans_the_body() -> None:
     result = lint_source(PATH, SOURCE, [(WholeFunction, {})])
     ranges = [(f.start, f.end) for f in result.findings]

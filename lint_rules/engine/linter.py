@@ -6,6 +6,7 @@ buffer all rely on: nothing here reads the disk or the configuration.
 
 from __future__ import annotations
 
+import functools
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -74,8 +75,7 @@ class _Guard:
         return out
 
 
-def _internal_error(path: str, guard: _Guard, spans: NodeSpans | None) -> Finding:
-    rule = guard.rule
+def _internal_error(path: str, guard: _Guard | _FactsGuard, spans: NodeSpans | None) -> Finding:
     exc = guard.error
     assert exc is not None
     start = end = Position(1, 1)
@@ -83,17 +83,55 @@ def _internal_error(path: str, guard: _Guard, spans: NodeSpans | None) -> Findin
         start, end = spans.range(guard.error_node)
     frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     where = f" ({frame.filename.rsplit('/', 1)[-1]}:{frame.lineno})" if frame else ""
+    if isinstance(guard, _FactsGuard):
+        what, then = "while reading this file's facts for the project index", "Project-wide rules skipped this file"
+    else:
+        what, then = f"in rule {guard.rule.code} ({guard.rule.name})", "Other rules still ran"
     return Finding(
         code=META_CODE,
         name=INTERNAL_ERROR,
-        message=(
-            f"Internal error in rule {rule.code} ({rule.name}): "
-            f"{type(exc).__name__}: {exc}{where}. Other rules still ran; please report this bug."
-        ),
+        message=f"Internal error {what}: {type(exc).__name__}: {exc}{where}. {then}; please report this bug.",
         path=path,
         start=start,
         end=end,
     )
+
+
+class _FactsGuard:
+    """The facts collector, isolated like a rule: if it fails, the file gets an
+    internal-error finding and no facts (project-wide rules then skip it)."""
+
+    def __init__(self, path: str) -> None:
+        self.draft = FactsCollector(path)
+        self.error: BaseException | None = None
+        self.error_node: cst.CSTNode | None = None
+
+    def _run(self, fn: Callable[[Any], Any], node: Any) -> None:
+        if self.error is not None:
+            return
+        try:
+            fn(node)
+        except Exception as exc:  # noqa: BLE001 - a broken collector must not stop the run
+            self.error = exc
+            self.error_node = node
+
+    def handlers(self) -> list[tuple[str, Callable[[Any], Any]]]:
+        return [(name, functools.partial(self._run, fn)) for name, fn in self.draft.handlers()]
+
+    def visit_module(self, module: cst.Module) -> None:
+        self._run(self.draft.visit_Module, module)
+
+    @property
+    def nodes(self) -> list[cst.CSTNode]:
+        return [] if self.error is not None else list(self.draft.nodes)
+
+    def build(self, locate: Callable[[cst.CSTNode], Location]) -> FileFacts | None:
+        if self.error is None:
+            try:
+                return self.draft.build(locate)
+            except Exception as exc:  # noqa: BLE001
+                self.error = exc
+        return None
 
 
 def _finding(
@@ -185,13 +223,13 @@ def analyze_module(
     """Run the visitor rules over a parsed module in one traversal; extract its facts."""
     context = Context(path, source, module)
     guards = [_Guard(rule_class(context, options), context) for rule_class, options in rules]
-    draft = FactsCollector(path) if extract else None
+    draft = _FactsGuard(path) if extract else None
     handlers = [h for g in guards for h in g.handlers()]
     if draft is not None:
-        if handlers or draft.needs_walk(source):
+        if handlers or draft.draft.needs_walk(source):
             handlers.extend(draft.handlers())
         else:
-            draft.visit_Module(module)  # module-level facts only: no need to walk the tree
+            draft.visit_module(module)  # module-level facts only: no need to walk the tree
     walk(module, build_dispatch(handlers), context.ancestors)
 
     watched: list[cst.CSTNode] = list(draft.nodes) if draft is not None else []
@@ -205,6 +243,8 @@ def analyze_module(
                 watched.append(report.fix_node)
         if guard.error_node is not None:
             watched.append(guard.error_node)
+    if draft is not None and draft.error_node is not None:
+        watched.append(draft.error_node)
 
     analysis = Analysis(
         path,
@@ -221,6 +261,8 @@ def analyze_module(
     if not watched:
         if draft is not None:
             analysis.facts = draft.build(lambda node: _unreachable(node))
+            if draft.error is not None:
+                analysis.findings.append(_internal_error(path, draft, None))
         return analysis
     definitions = definitions_of(module)
     spans = NodeSpans(module, watched + scope_nodes(definitions), source)
@@ -236,6 +278,8 @@ def analyze_module(
         guard.rule.reports.clear()
         if guard.error is not None:
             analysis.findings.append(_internal_error(path, guard, spans))
+    if draft is not None and draft.error is not None:
+        analysis.findings.append(_internal_error(path, draft, spans))
     return analysis
 
 
