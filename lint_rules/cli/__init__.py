@@ -1,16 +1,32 @@
 """The command line: ``hyperion-lint check``, ``baseline``, ``rule``, ``rules``, ``server``.
 
-Exit codes: 0 no finding, 1 findings, 2 usage, configuration or internal error.
+Exit codes: 0 no finding, 1 findings, 2 usage, configuration or internal error, 130
+interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
+
+import sys
+from typing import Any
 
 import click
 
 from lint_rules import __version__
 
+EXIT_INTERRUPTED = 130
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class _Main(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            # Files and cache entries are written whole or not at all: nothing to repair.
+            click.echo("\nhyperion-lint: interrupted; no file was left half-written", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="hyperion-lint")
 def main() -> None:
     """A linter and architecture checker for Hyperion, the FastAPI back end of MyECL."""

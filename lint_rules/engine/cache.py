@@ -175,9 +175,11 @@ class Cache:
             with open(temporary, "wb") as stream:
                 stream.write(data)
             os.replace(temporary, self.folder / name)
+            temporary = None
         except OSError as error:
             self.problem = f"cannot write the cache in {self.directory}: {error.strerror or error}"
-            if temporary is not None and temporary.exists():
+        finally:  # an interrupted or failed write leaves no temporary file
+            if temporary is not None:
                 try:
                     temporary.unlink()
                 except OSError:

@@ -11,6 +11,7 @@ gets a finding that says so instead of taking the whole run down.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import sys
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -57,13 +58,18 @@ def analyze_all(items: Sequence[Item], jobs: int) -> list[Analysis]:
     # Largest first: the long files start early and the short ones fill the gaps.
     order = sorted(range(len(items)), key=lambda i: -len(items[i][1]))
     failed: list[int] = []
-    with _pool(min(jobs, len(items))) as pool:
+    pool = _pool(min(jobs, len(items)))
+    try:
         futures: list[tuple[int, Future[Analysis]]] = [(i, pool.submit(_remote, items[i])) for i in order]
         for i, future in futures:
             try:
                 results[i] = future.result()
             except BrokenProcessPool:
                 failed.append(i)
+    except BaseException:  # Ctrl-C: stop the workers now rather than let them finish
+        _stop(pool)
+        raise
+    pool.shutdown()
     for i in sorted(failed):
         results[i] = _alone(items[i])
     out = []
@@ -79,7 +85,20 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     # fork shares the loaded rules and LibCST with the workers at no cost; it is only
     # safe (and the default until Python 3.14) on Linux.
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_ignore_interrupts)
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C reaches every process of the terminal's group: the parent alone handles it
+    (it stops the workers), so that the user sees one message, not one trace a worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
 
 
 def _alone(item: Item) -> Analysis:
