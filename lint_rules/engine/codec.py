@@ -57,16 +57,22 @@ def encode(value: Any) -> Any:
     raise CodecError(f"cannot encode a {type(value).__name__}")
 
 
+_NESTED = (list, tuple, dict)
+
+
 def decode(value: Any) -> Any:
-    if isinstance(value, list):
+    """The value :func:`encode` was given (the project index decodes thousands: plain
+    values are passed through without a call)."""
+    kind = type(value)
+    if kind is list:
         known = _types().get(value[0]) if value and isinstance(value[0], str) else None
         if known is None:
             raise CodecError("unknown type in the cache")
-        return known[0](*(decode(v) for v in value[1:]))
-    if isinstance(value, tuple):
-        return tuple(decode(v) for v in value)
-    if isinstance(value, dict):
-        return {k: decode(v) for k, v in value.items()}
+        return known[0](*[decode(v) if type(v) in _NESTED else v for v in value[1:]])
+    if kind is tuple:
+        return tuple([decode(v) if type(v) in _NESTED else v for v in value])
+    if kind is dict:
+        return {k: decode(v) if type(v) in _NESTED else v for k, v in value.items()}
     return value
 
 
