@@ -201,11 +201,32 @@ def test_too_many_nested_brackets_is_a_syntax_error_not_a_crash() -> None:
 
 
 def test_a_deep_expression_is_a_clear_finding() -> None:
-    source = "x = " + " + ".join(["a"] * 5000) + "\n"
+    # LibCST's parser is not even asked (it would crash at about 7,000 terms): see
+    # tests/test_bad_input.py for the shapes, in a separate process.
+    source = "x = " + " and ".join(["a"] * 5000) + "\n"
     result = lint_source(PATH, source, ALL_RULES)
-    assert [(f.code, f.message) for f in result.findings] == [
+    assert [(f.code, f.name, f.start.line, f.start.column, f.message) for f in result.findings] == [
         (
             "HYP999",
+            "syntax-error",
+            1,
+            5,
+            "Cannot check this file: an expression of 5000 terms is too complex for the parser (400 at most). "
+            "Split it; no rule could check it.",
+        )
+    ]
+
+
+def test_a_long_string_concatenation_is_too_deep_for_the_engine() -> None:
+    # LibCST parses 3,000 implicitly concatenated strings, but nests them, and its code
+    # generation (the position pass) recurses past Python's limit (as pydoc_data/topics.py).
+    source = "x = (\n" + '    "s"\n' * 1000 + ")\n"
+    result = lint_source(PATH, source, ALL_RULES)
+    assert [(f.code, f.start.line, f.start.column, f.message) for f in result.findings] == [
+        (
+            "HYP999",
+            1,
+            1,
             "Cannot check this file: its expressions are nested too deeply for the linter's "
             "traversal. Split the expression; no rule could check it.",
         )

@@ -196,7 +196,8 @@ def lint_tree(root: Path, *extra: str, timeout: float = 3600) -> RunReport:
             if finding["name"] == "internal-error":
                 report.problems.append(f"{where}: {finding['message']}")
             elif finding["name"] == "syntax-error" and _python_parses(Path(finding["filename"])):
-                if "nested too deeply" in finding["message"] or not _libcst_parses(Path(finding["filename"])):
+                deep = "nested too deeply" in finding["message"] or "too complex for the parser" in finding["message"]
+                if deep or not _libcst_parses(Path(finding["filename"])):
                     report.limitations.append(f"{where}: {finding['message']}")
                 else:
                     report.problems.append(f"{where}: CPython and LibCST parse this file: {finding['message']}")

@@ -15,14 +15,8 @@ from typing import Any
 
 import libcst as cst
 
-from lint_rules.engine.parse_errors import (
-    MAX_NESTING,
-    compiler_error,
-    nesting_depth,
-    parse_error,
-    syntax_finding,
-    too_deep,
-)
+from lint_rules.engine.complexity import MAX_NESTING, nesting_depth, too_complex
+from lint_rules.engine.parse_errors import compiler_error, parse_error, syntax_finding, too_deep
 from lint_rules.engine.positions import NodeSpans
 from lint_rules.engine.catalog import known_codes
 from lint_rules.engine.scopes import Scopes, definitions_of, scope_at, scope_nodes, scopes_from, scopes_of, snippet
@@ -382,6 +376,8 @@ def analyze(path: str, source: str, rules: Sequence[RuleSetup], *, extract: bool
         if diagnosis is not None:
             line, column, detail = diagnosis
             return Analysis(path, source, rules, findings=[syntax_finding(path, source, line, column, detail)])
+    if (complex_finding := too_complex(path, source)) is not None:  # LibCST can crash on those
+        return Analysis(path, source, rules, findings=[complex_finding])
     # SyntaxError is LibCST's CSTValidationError: a parsed node that fails validation.
     try:
         module = cst.parse_module(source)

@@ -2,8 +2,8 @@
 
 LibCST's parser reports most errors at the start of the next line; CPython's own parser
 (``ast.parse``: parsing only, nothing of the file runs) says where and what, so it is
-asked first. It also guards LibCST, which can take the process down on text nested more
-deeply than CPython itself accepts.
+asked first. Text that LibCST's parser cannot take at all is caught before it by
+:mod:`lint_rules.engine.complexity`.
 """
 
 from __future__ import annotations
@@ -41,25 +41,6 @@ def compiler_error(source: str) -> tuple[int, int, str] | None:
     except (ValueError, RecursionError, MemoryError):
         return None
     return None
-
-
-MAX_NESTING = 200  # CPython's tokenizer limit on nested brackets
-_BRACKETS = re.compile(r"[()\[\]{}]")
-
-
-def nesting_depth(source: str) -> int:
-    """The deepest bracket nesting of the text (strings and comments included: an upper
-    bound, checked only against a limit real code never comes near)."""
-    if source.count("(") + source.count("[") + source.count("{") <= MAX_NESTING:
-        return 0
-    depth = deepest = 0
-    for match in _BRACKETS.finditer(source):
-        if match.group() in "([{":
-            depth += 1
-            deepest = max(deepest, depth)
-        else:
-            depth = max(depth - 1, 0)
-    return deepest
 
 
 def syntax_error_finding(path: str, source: str, error: cst.ParserSyntaxError) -> Finding:
