@@ -15,9 +15,9 @@ import re
 import tokenize
 import warnings
 
-from lint_rules.engine.parse_errors import compiler_error, syntax_finding
+from lint_rules.engine.parse_errors import compiler_error, syntax_finding, unparsed
 from lint_rules.engine.suppression import source_lines
-from lint_rules.model import META_CODE, SYNTAX_ERROR, Finding, Position
+from lint_rules.model import Finding
 
 MAX_NESTING = 200  # CPython's tokenizer limit on nested brackets
 _BRACKETS = re.compile(r"[()\[\]{}]")
@@ -141,14 +141,7 @@ def _complex_finding(path: str, source: str, problem: str, line: int, utf8_colum
         column = len(text) - len(text.lstrip()) + 1
     else:
         column = len(text.encode("utf-8", "surrogatepass")[:utf8_column].decode("utf-8", "replace")) + 1
-    return Finding(
-        code=META_CODE,
-        name=SYNTAX_ERROR,
-        message=f"Cannot check this file: {problem}. Split it; no rule could check it.",
-        path=path,
-        start=Position(line, column),
-        end=Position(line, column),
-    )
+    return unparsed(path, line, column, f"Cannot check this file: {problem}. Split it; no rule could check it.")
 
 
 def _own_tokens(source: str, start: int, end: int) -> int:

@@ -49,17 +49,18 @@ class _Guard:
         self.error: BaseException | None = None
         self.error_node: cst.CSTNode | None = None
 
-    def wrap(self, fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        def guarded(node: Any) -> None:
-            if self.error is not None:
-                return
-            try:
-                fn(node)
-            except Exception as exc:  # noqa: BLE001 - a broken rule must not stop the run
-                self.error = exc
-                self.error_node = node
+    def run(self, fn: Callable[[Any], Any], node: Any) -> None:
+        """``fn(node)``, unless an earlier call failed; a failure is kept, not raised."""
+        if self.error is not None:
+            return
+        try:
+            fn(node)
+        except Exception as exc:  # noqa: BLE001 - a broken rule must not stop the run
+            self.error = exc
+            self.error_node = node
 
-        return guarded
+    def wrap(self, fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        return functools.partial(self.run, fn)
 
     def handlers(self) -> list[tuple[str, Callable[[Any], Any]]]:
         out = []
@@ -100,20 +101,13 @@ class _FactsGuard:
         self.error: BaseException | None = None
         self.error_node: cst.CSTNode | None = None
 
-    def _run(self, fn: Callable[[Any], Any], node: Any) -> None:
-        if self.error is not None:
-            return
-        try:
-            fn(node)
-        except Exception as exc:  # noqa: BLE001 - a broken collector must not stop the run
-            self.error = exc
-            self.error_node = node
+    run = _Guard.run
 
     def handlers(self) -> list[tuple[str, Callable[[Any], Any]]]:
-        return [(name, functools.partial(self._run, fn)) for name, fn in self.draft.handlers()]
+        return [(name, functools.partial(self.run, fn)) for name, fn in self.draft.handlers()]
 
     def visit_module(self, module: cst.Module) -> None:
-        self._run(self.draft.visit_Module, module)
+        self.run(self.draft.visit_Module, module)
 
     @property
     def nodes(self) -> list[cst.CSTNode]:

@@ -59,10 +59,15 @@ def syntax_finding(path: str, source: str, line: int, column: int, detail: str) 
     lines = re.split(r"\r\n|\r|\n", source)
     line = min(max(line, 1), len(lines))
     column = min(max(column, 1), len(lines[line - 1]) + 1)
+    return unparsed(path, line, column, f"Cannot parse this file: {detail}. Fix the syntax; no rule could check it.")
+
+
+def unparsed(path: str, line: int, column: int, message: str) -> Finding:
+    """A HYP999 syntax-error finding: the file was not checked, and why."""
     return Finding(
         code=META_CODE,
         name=SYNTAX_ERROR,
-        message=f"Cannot parse this file: {detail}. Fix the syntax; no rule could check it.",
+        message=message,
         path=path,
         start=Position(line, column),
         end=Position(line, column),
@@ -79,23 +84,12 @@ def parse_error(path: str, source: str, error: Exception) -> Finding:
         if diagnosis is not None:
             return syntax_finding(path, source, *diagnosis)
         return syntax_finding(path, source, error.lineno or 1, error.offset or 1, str(error.msg or error))
-    return Finding(
-        code=META_CODE,
-        name=SYNTAX_ERROR,
-        message=f"Cannot parse this file: {type(error).__name__}. No rule could check it.",
-        path=path,
-        start=Position(1, 1),
-        end=Position(1, 1),
-    )
+    return unparsed(path, 1, 1, f"Cannot parse this file: {type(error).__name__}. No rule could check it.")
 
 
 def too_deep(path: str) -> Finding:
-    return Finding(
-        code=META_CODE,
-        name=SYNTAX_ERROR,
-        message="Cannot check this file: its expressions are nested too deeply for the linter's "
-        "traversal. Split the expression; no rule could check it.",
-        path=path,
-        start=Position(1, 1),
-        end=Position(1, 1),
+    message = (
+        "Cannot check this file: its expressions are nested too deeply for the linter's "
+        "traversal. Split the expression; no rule could check it."
     )
+    return unparsed(path, 1, 1, message)
