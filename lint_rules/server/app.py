@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,13 +50,29 @@ class Linted:
         return any(f.fix is not None and f.fix.applicability is Applicability.SAFE for f in self.findings)
 
 
+# LibCST's native parser recurses on the C stack; a thread's default stack can be small
+# (512 KiB on macOS, where 100 nested brackets already overflow it). The main thread has 8 MiB.
+WORKER_STACK = 64 << 20
+
+
+def _worker() -> ThreadPoolExecutor:
+    """The thread that lints, started now with a stack as deep as the command line's."""
+    previous = threading.stack_size(WORKER_STACK)
+    try:
+        worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hyperion-lint")
+        worker.submit(lambda: None).result()
+    finally:
+        threading.stack_size(previous)
+    return worker
+
+
 class HyperionLanguageServer(LanguageServer):
     def __init__(self, debounce: float = DEBOUNCE) -> None:
         # Full sync: pygls applies incremental changes with str.splitlines, which breaks
         # lines at form feeds and other characters that LSP does not count as line breaks.
         super().__init__("hyperion-lint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
         self.debounce = debounce
-        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hyperion-lint")
+        self.worker = _worker()
         self.projects = Projects(self._folders)
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.linted: dict[str, Linted] = {}
