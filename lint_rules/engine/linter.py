@@ -191,6 +191,8 @@ class Analysis:
     facts: FileFacts | None = None
     # Computed with the positions when the traversal reported something, else on demand.
     scopes: Scopes | None = None
+    # True when the process analysing the file died (see workers.py): nothing is cached.
+    crashed: bool = False
 
     @cached_property
     def lines(self) -> list[str]:

@@ -14,10 +14,7 @@ this module imports them only when a file has to be analysed.
 from __future__ import annotations
 
 import dataclasses
-import fnmatch
-import functools
 import os
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,15 +26,21 @@ from lint_rules.engine.catalog import RuleInfo, catalog
 from lint_rules.engine.config import Config
 from lint_rules.engine.discovery import collect_files
 from lint_rules.engine.files import decode, read_source, unreadable
+from lint_rules.engine.paths import (
+    absolute_path,
+    below_folder,
+    display_path,
+    hyperion_root,
+    pattern_matcher,
+    posix_path,
+    with_display,
+)
 from lint_rules.model import FileResult, Finding
 
 if TYPE_CHECKING:
     from lint_rules.rules.facts import FileFacts, ProjectIndex
     from lint_rules.engine.fixer import FixOutcome
     from lint_rules.engine.linter import Analysis, RuleSetup
-
-MODULE_AREAS = ("modules", "core")
-
 
 def default_jobs() -> int:
     """How many processes analyse files at once by default: the CPUs this process may use."""
@@ -47,51 +50,6 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 # The rules (by code) and options that apply to one file.
 Codes = tuple[tuple[str, Mapping[str, Any]], ...]
-
-
-def hyperion_root(path: Path) -> Path | None:
-    """The folder holding ``app/`` for a file of ``app/modules/...`` or ``app/core/...``."""
-    return _root_of_folder(os.path.dirname(_absolute(path)))
-
-
-@functools.lru_cache(maxsize=4096)
-def _root_of_folder(folder: str) -> Path | None:
-    # Strings, and once per folder: this runs for every file of every run.
-    parts = folder.split(os.sep)
-    for i in range(len(parts) - 1, 0, -1):
-        if parts[i] == "app" and i + 1 < len(parts) and parts[i + 1] in MODULE_AREAS:
-            return Path(os.sep.join(parts[:i]) or os.sep)
-    current = folder
-    while True:
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        if os.path.basename(current) == "app" and os.path.isdir(current):
-            return Path(parent)
-        current = parent
-
-
-def applies(patterns: Sequence[str], relative_path: str, name: str) -> bool:
-    """A pattern with a ``/`` matches the project-relative path (``app/modules/*/*.py``);
-    one without matches the file name (``endpoints_*.py``)."""
-    return _matcher(tuple(patterns))(relative_path, name)
-
-
-@functools.cache
-def _matcher(patterns: tuple[str, ...]) -> Callable[[str, str], bool]:
-    """:func:`applies` for these patterns, compiled once: it runs for every file."""
-    names = [fnmatch.translate(p) for p in patterns if "/" not in p]
-    paths = [fnmatch.translate(p) for p in patterns if "/" in p]
-    name_match = re.compile("|".join(names)).match if names else None
-    path_match = re.compile("|".join(paths)).match if paths else None
-
-    def matches(relative_path: str, name: str) -> bool:
-        return bool(
-            (name_match is not None and name_match(name))
-            or (path_match is not None and path_match(relative_path))
-        )
-
-    return matches
 
 
 @dataclass
@@ -127,7 +85,7 @@ class Linter:
         self._shapes: dict[tuple[frozenset[str], frozenset[str]], tuple[Codes, str, bool]] = {}
         self._path_patterns = any("/" in p for rule in self.enabled for p in rule.applies_to)
         # Each distinct pattern of the enabled rules, compiled: many rules share one.
-        self._patterns = {p: _matcher((p,)) for rule in self.enabled for p in rule.applies_to}
+        self._patterns = {p: pattern_matcher((p,)) for rule in self.enabled for p in rule.applies_to}
         self._indexes: dict[Path, ProjectIndex] = {}
 
     @property
@@ -149,8 +107,8 @@ class Linter:
     def relative(self, path: Path, root: Path | None = None) -> str:
         """The project-relative POSIX path rules see."""
         root = root or self.project_root(path)
-        absolute = _absolute(path)
-        return _posix(_below(absolute, os.fspath(root)) or absolute)
+        absolute = absolute_path(path)
+        return posix_path(below_folder(absolute, os.fspath(root)) or absolute)
 
     def _setup(self, relative_path: str) -> tuple[Codes, str, bool]:
         """The codes and options of the rules that apply to this path, their digest (the
@@ -218,7 +176,7 @@ class Linter:
             return FileResult(display, [source])
         rules = self.rules_for(relative)
         project = self.index(root) if self.needs_project and rules else None
-        return _with_display(lint_source(relative, source, rules, project), display, source, root)
+        return with_display(lint_source(relative, source, rules, project), display, source, root)
 
     # -- many files ------------------------------------------------------------------------
 
@@ -274,6 +232,8 @@ class Linter:
 
             items = [(u.relative, u.text or "", u.codes if a else (), f) for u, a, f in needed]
             for (unit, analysis, facts), result in zip(needed, analyze_all(items, self.jobs)):
+                if result.crashed:  # perhaps killed from outside: try again next run
+                    unit.key = None
                 if facts:
                     unit.facts = result.facts
                     unit.entry.facts = records.pack_facts(result.facts)
@@ -300,7 +260,7 @@ class Linter:
         for unit in units:
             if not unit.target:
                 continue
-            results[unit.path] = _with_display(self._result(unit, project, project_index), unit.display, unit.text, root)
+            results[unit.path] = with_display(self._result(unit, project, project_index), unit.display, unit.text, root)
         if self.cache is not None:
             for unit in units:
                 if unit.entry.dirty and unit.key is not None:
@@ -376,7 +336,7 @@ class Linter:
         rules = self.rules_for(relative)
         project = self.index(root) if self.needs_project and rules else None
         outcome = fix_source(source, lambda text: lint_source(relative, text, rules, project), unsafe=unsafe)
-        outcome.result = _with_display(outcome.result, display, outcome.source, root)
+        outcome.result = with_display(outcome.result, display, outcome.source, root)
         outcome.applied = [dataclasses.replace(f, path=display) for f in outcome.applied]
         outcome.dropped = [dataclasses.replace(f, path=display) for f in outcome.dropped]
         return outcome
@@ -415,45 +375,3 @@ def _project_digest(units: Sequence[_Unit]) -> str:
     return _digest(
         *(f"{u.relative}:{u.entry.facts[1]}".encode() for u in units if u.text is not None and u.entry.facts)
     )
-
-
-def display_path(path: Path) -> str:
-    """Relative to the working directory when below it, else absolute; POSIX below it."""
-    absolute = _absolute(path)
-    below = _below(absolute, os.getcwd())
-    return _posix(below) if below is not None else absolute
-
-
-# Paths as strings: these run for every file of every run, where pathlib costs.
-def _absolute(path: Path | str) -> str:
-    text = os.fspath(path)
-    return text if os.path.isabs(text) else os.path.abspath(text)
-
-
-def _below(path: str, folder: str) -> str | None:
-    """``path`` relative to ``folder`` when it lies below it (both absolute), else None."""
-    prefix = folder if folder.endswith(os.sep) else folder + os.sep
-    return path[len(prefix) :] if path.startswith(prefix) else None
-
-
-def _posix(path: str) -> str:
-    return path if os.sep == "/" else path.replace(os.sep, "/")
-
-
-def _with_display(result: FileResult, display: str, source: str, root: Path) -> FileResult:
-    """Findings name files as the user sees them: relative to the working directory.
-    Rules and facts speak of project-relative paths (``related`` places included)."""
-    result.source = source
-    findings = []
-    for finding in result.findings:
-        if finding.related:
-            related = tuple(
-                dataclasses.replace(r, path=display_path(root / r.path)) for r in finding.related
-            )
-            finding = dataclasses.replace(finding, related=related)
-        if finding.path != display:
-            finding = dataclasses.replace(finding, path=display)
-        findings.append(finding)
-    result.findings = findings
-    result.path = display
-    return result

@@ -108,7 +108,7 @@ def _alone(item: Item) -> Analysis:
             return pool.submit(_remote, item).result()
     except BrokenProcessPool:
         relative, source = item[0], item[1]
-        return Analysis(relative, source, (), findings=[crashed(relative)])
+        return Analysis(relative, source, (), findings=[crashed(relative)], crashed=True)
 
 
 def crashed(relative: str) -> Finding:
