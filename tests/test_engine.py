@@ -217,11 +217,26 @@ def test_a_deep_expression_is_a_clear_finding() -> None:
     ]
 
 
-def test_a_long_string_concatenation_is_too_deep_for_the_engine() -> None:
-    # LibCST parses 3,000 implicitly concatenated strings, but nests them, and its code
-    # generation (the position pass) recurses past Python's limit (as pydoc_data/topics.py).
-    source = "x = (\n" + '    "s"\n' * 1000 + ")\n"
-    result = lint_source(PATH, source, ALL_RULES)
+LONG_CONCATENATION = "x = (\n" + '    "s"\n' * 1000 + ")\n\n\n" + SOURCE
+
+
+def test_a_long_string_concatenation_is_linted_on_a_deeper_stack() -> None:
+    """LibCST nests 1,000 implicitly concatenated strings 1,000 deep, and its code
+    generation (the position pass) recurses past Python's default limit (as the standard
+    library's pydoc_data/topics.py does): the engine tries again on a deep stack."""
+    result = lint_source(PATH, LONG_CONCATENATION, [(HYP012, {})])
+    assert [(f.code, f.start.line, f.start.column) for f in result.findings] == [
+        ("HYP012", 1005, 2),
+        ("HYP012", 1009, 2),
+    ]
+    assert [f for f in lint_source(PATH, LONG_CONCATENATION, ALL_RULES).findings if f.code == "HYP999"] == []
+
+
+def test_code_too_deep_even_for_the_deeper_stack_is_a_clear_finding(monkeypatch) -> None:
+    from lint_rules.engine import linter
+
+    monkeypatch.setattr(linter, "DEEP_RECURSION_LIMIT", 500)  # no deeper than the first try
+    result = lint_source(PATH, LONG_CONCATENATION, ALL_RULES)
     assert [(f.code, f.start.line, f.start.column, f.message) for f in result.findings] == [
         (
             "HYP999",

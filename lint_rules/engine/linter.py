@@ -7,6 +7,8 @@ buffer all rely on: nothing here reads the disk or the configuration.
 from __future__ import annotations
 
 import functools
+import sys
+import threading
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -55,6 +57,8 @@ class _Guard:
             return
         try:
             fn(node)
+        except RecursionError:
+            raise  # the code is nested too deeply: analyze() tries again with a deeper stack
         except Exception as exc:  # noqa: BLE001 - a broken rule must not stop the run
             self.error = exc
             self.error_node = node
@@ -382,9 +386,45 @@ def analyze(path: str, source: str, rules: Sequence[RuleSetup], *, extract: bool
     try:
         return analyze_module(path, source, module, rules, extract=extract)
     except RecursionError:
-        # Python's own stack is the limit here (thousands of nested brackets): say so
-        # plainly rather than fail the run.
+        pass
+    # Valid code nested deeper than Python's default recursion limit lets LibCST's code
+    # generation (the position pass) and the matchers go: a concatenation of a thousand
+    # strings, say. Once more, on a thread with a deep stack.
+    try:
+        return _deeply(lambda: analyze_module(path, source, module, rules, extract=extract))
+    except RecursionError:
         return Analysis(path, source, rules, findings=[too_deep(path)])
+
+
+# The recursion limit and stack of the second try (a Python frame takes well under 2 KiB).
+DEEP_RECURSION_LIMIT = 100_000
+DEEP_STACK = 256 << 20
+
+
+def _deeply(work: Callable[[], Analysis]) -> Analysis:
+    """``work()`` on a thread with a deep stack and a high recursion limit."""
+    outcome: list[Analysis] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as error:  # noqa: BLE001 - handed to the calling thread
+            failure.append(error)
+
+    previous_stack = threading.stack_size(DEEP_STACK)
+    previous_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous_limit, DEEP_RECURSION_LIMIT))
+    try:
+        thread = threading.Thread(target=run, name="hyperion-lint-deep")
+        thread.start()
+        thread.join()
+    finally:
+        threading.stack_size(previous_stack)
+        sys.setrecursionlimit(previous_limit)
+    if failure:
+        raise failure[0]
+    return outcome[0]
 
 
 def needs_project(rules: Sequence[RuleSetup]) -> bool:
