@@ -35,7 +35,7 @@ def _scope(linter: Linter, results: Sequence[FileResult]) -> tuple[dict[str, str
     linted = {}
     for result in results:
         path = Path(result.path)
-        codes = {rule.code for rule, _ in linter.rules_for(linter.relative(path))}
+        codes = {code for code, _ in linter.codes_for(linter.relative(path))}
         linted[relative[result.path]] = frozenset(codes | {META_CODE})
     return relative, linted
 

@@ -42,9 +42,8 @@ _TAG = (
     "# For information about cache directory tags, see https://bford.info/cachedir/\n"
 )
 
-# An analysis record, for one rule configuration:
-#   (findings, errored codes, visitor states, scopes, parsed, final)
-# and final is None or (project digest, findings after suppression, suppressed count).
+# What an entry keeps for one rule configuration (see records.py): the analysis as a
+# marshal blob, and (project digest, findings after suppression, suppressed count).
 Record = tuple[Any, ...]
 
 
