@@ -206,6 +206,10 @@ def test_a_warm_run_does_not_import_libcst(sample: Path) -> None:
     assert runs[0].stderr.splitlines()[-1] == "exit 1 True", "the first run parses, with LibCST"
     assert runs[1].stderr.splitlines()[-1] == "exit 1 False"
     assert runs[0].stdout == runs[1].stdout
+    # With a baseline file, which hides every finding: still no LibCST.
+    assert CliRunner().invoke(main, ["baseline", "."]).exit_code == 0
+    hidden = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert hidden.stderr.splitlines()[-1] == "exit 0 False"
 
 
 # -- parallel runs -----------------------------------------------------------------------
