@@ -11,7 +11,7 @@ import fnmatch
 import functools
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 from lint_rules.model import FileResult
@@ -41,15 +41,11 @@ def _root_of_folder(folder: str) -> Path | None:
         current = parent
 
 
-def applies(patterns: Sequence[str], relative_path: str, name: str) -> bool:
-    """A pattern with a ``/`` matches the project-relative path (``app/modules/*/*.py``);
-    one without matches the file name (``endpoints_*.py``)."""
-    return pattern_matcher(tuple(patterns))(relative_path, name)
-
-
 @functools.cache
 def pattern_matcher(patterns: tuple[str, ...]) -> Callable[[str, str], bool]:
-    """:func:`applies` for these patterns, compiled once: it runs for every file."""
+    """Whether a file (project-relative path, name) matches one of ``patterns``, compiled
+    once: it runs for every file. A pattern with a ``/`` matches the project-relative path
+    (``app/modules/*/*.py``); one without matches the file name (``endpoints_*.py``)."""
     names = [fnmatch.translate(p) for p in patterns if "/" not in p]
     paths = [fnmatch.translate(p) for p in patterns if "/" in p]
     name_match = re.compile("|".join(names)).match if names else None

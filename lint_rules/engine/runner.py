@@ -261,11 +261,15 @@ class Linter:
             if not unit.target:
                 continue
             results[unit.path] = with_display(self._result(unit, project, project_index), unit.display, unit.text, root)
+        self._save(units)
+        return results
+
+    def _save(self, units: Sequence[_Unit]) -> None:
+        """Write back the entries this run added to (a whole entry, or none, each)."""
         if self.cache is not None:
             for unit in units:
                 if unit.entry.dirty and unit.key is not None:
                     self.cache.put(unit.key, unit.entry)
-        return results
 
     def _result(self, unit: _Unit, project: str, project_index: Callable[[], ProjectIndex]) -> FileResult:
         """The file's findings: from the cache when nothing they depend on changed."""
@@ -363,10 +367,7 @@ class Linter:
         if index is None:
             units = self._prepare(root, self._project_files(root), set())
             index = self._indexes[root] = self._index_of(units)
-            if self.cache is not None:
-                for unit in units:
-                    if unit.entry.dirty and unit.key is not None:
-                        self.cache.put(unit.key, unit.entry)
+            self._save(units)
         return index
 
 
