@@ -233,9 +233,9 @@ def test_a_long_string_concatenation_is_linted_on_a_deeper_stack() -> None:
 
 
 def test_code_too_deep_even_for_the_deeper_stack_is_a_clear_finding(monkeypatch) -> None:
-    from lint_rules.engine import linter
+    from lint_rules.engine import isolation
 
-    monkeypatch.setattr(linter, "DEEP_RECURSION_LIMIT", 500)  # no deeper than the first try
+    monkeypatch.setattr(isolation, "DEEP_RECURSION_LIMIT", 500)  # no deeper than the first try
     result = lint_source(PATH, LONG_CONCATENATION, ALL_RULES)
     assert [(f.code, f.start.line, f.start.column, f.message) for f in result.findings] == [
         (

@@ -6,10 +6,6 @@ buffer all rely on: nothing here reads the disk or the configuration.
 
 from __future__ import annotations
 
-import functools
-import sys
-import threading
-import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,10 +13,11 @@ from typing import Any
 
 import libcst as cst
 
+from lint_rules.engine.catalog import known_codes
 from lint_rules.engine.complexity import MAX_NESTING, nesting_depth, too_complex
+from lint_rules.engine.isolation import FactsGuard, Guard, deeply, internal_error
 from lint_rules.engine.parse_errors import compiler_error, parse_error, syntax_finding, too_deep
 from lint_rules.engine.positions import NodeSpans
-from lint_rules.engine.catalog import known_codes
 from lint_rules.engine.scopes import Scopes, definitions_of, scope_at, scope_nodes, scopes_from, scopes_of, snippet
 from lint_rules.engine.suppression import parse_suppressions, source_lines
 from lint_rules.engine.walker import build_dispatch, walk
@@ -32,98 +29,12 @@ from lint_rules.model import (
     Finding,
     Fix,
     Location,
-    Position,
     Suppression,
 )
 from lint_rules.rules.base import Context, Report, Rule
-from lint_rules.rules.extract import FactsCollector
 from lint_rules.rules.facts import FileFacts, ProjectIndex
 
 RuleSetup = tuple[type[Rule], Mapping[str, Any]]
-
-
-class _Guard:
-    """Runs one rule's handlers; the first exception disables the rule for this file."""
-
-    def __init__(self, rule: Rule, context: Context) -> None:
-        self.rule = rule
-        self.context = context
-        self.error: BaseException | None = None
-        self.error_node: cst.CSTNode | None = None
-
-    def run(self, fn: Callable[[Any], Any], node: Any) -> None:
-        """``fn(node)``, unless an earlier call failed; a failure is kept, not raised."""
-        if self.error is not None:
-            return
-        try:
-            fn(node)
-        except RecursionError:
-            raise  # the code is nested too deeply: analyze() tries again with a deeper stack
-        except Exception as exc:  # noqa: BLE001 - a broken rule must not stop the run
-            self.error = exc
-            self.error_node = node
-
-    def wrap(self, fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        return functools.partial(self.run, fn)
-
-    def handlers(self) -> list[tuple[str, Callable[[Any], Any]]]:
-        out = []
-        for name in dir(type(self.rule)):
-            if name.startswith(("visit_", "leave_")):
-                out.append((name, self.wrap(getattr(self.rule, name))))
-        return out
-
-
-def _internal_error(path: str, guard: _Guard | _FactsGuard, spans: NodeSpans | None) -> Finding:
-    exc = guard.error
-    assert exc is not None
-    start = end = Position(1, 1)
-    if spans is not None and guard.error_node is not None:
-        start, end = spans.range(guard.error_node)
-    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-    where = f" ({frame.filename.rsplit('/', 1)[-1]}:{frame.lineno})" if frame else ""
-    if isinstance(guard, _FactsGuard):
-        what, then = "while reading this file's facts for the project index", "Project-wide rules skipped this file"
-    else:
-        what, then = f"in rule {guard.rule.code} ({guard.rule.name})", "Other rules still ran"
-    return Finding(
-        code=META_CODE,
-        name=INTERNAL_ERROR,
-        message=f"Internal error {what}: {type(exc).__name__}: {exc}{where}. {then}; please report this bug.",
-        path=path,
-        start=start,
-        end=end,
-    )
-
-
-class _FactsGuard:
-    """The facts collector, isolated like a rule: if it fails, the file gets an
-    internal-error finding and no facts (project-wide rules then skip it)."""
-
-    def __init__(self, path: str) -> None:
-        self.draft = FactsCollector(path)
-        self.error: BaseException | None = None
-        self.error_node: cst.CSTNode | None = None
-
-    run = _Guard.run
-
-    def handlers(self) -> list[tuple[str, Callable[[Any], Any]]]:
-        return [(name, functools.partial(self.run, fn)) for name, fn in self.draft.handlers()]
-
-    def visit_module(self, module: cst.Module) -> None:
-        self.run(self.draft.visit_Module, module)
-
-    @property
-    def nodes(self) -> list[cst.CSTNode]:
-        return [] if self.error is not None else list(self.draft.nodes)
-
-    def build(self, locate: Callable[[cst.CSTNode], Location]) -> FileFacts | None:
-        if self.error is None:
-            try:
-                return self.draft.build(locate)
-            except Exception as exc:  # noqa: BLE001
-                self.error = exc
-        return None
 
 
 def _finding(
@@ -216,8 +127,8 @@ def analyze_module(
 ) -> Analysis:
     """Run the visitor rules over a parsed module in one traversal; extract its facts."""
     context = Context(path, source, module)
-    guards = [_Guard(rule_class(context, options), context) for rule_class, options in rules]
-    draft = _FactsGuard(path) if extract else None
+    guards = [Guard(rule_class(context, options), context) for rule_class, options in rules]
+    draft = FactsGuard(path) if extract else None
     handlers = [h for g in guards for h in g.handlers()]
     if draft is not None:
         if handlers or draft.draft.needs_walk(source):
@@ -256,7 +167,7 @@ def analyze_module(
         if draft is not None:
             analysis.facts = draft.build(lambda node: _unreachable(node))
             if draft.error is not None:
-                analysis.findings.append(_internal_error(path, draft, None))
+                analysis.findings.append(internal_error(path, draft, None))
         return analysis
     definitions = definitions_of(module)
     spans = NodeSpans(module, watched + scope_nodes(definitions), source)
@@ -271,9 +182,9 @@ def analyze_module(
         )
         guard.rule.reports.clear()
         if guard.error is not None:
-            analysis.findings.append(_internal_error(path, guard, spans))
+            analysis.findings.append(internal_error(path, guard, spans))
     if draft is not None and draft.error is not None:
-        analysis.findings.append(_internal_error(path, draft, spans))
+        analysis.findings.append(internal_error(path, draft, spans))
     return analysis
 
 
@@ -281,7 +192,7 @@ def _unreachable(node: cst.CSTNode) -> Location:
     raise AssertionError(f"no position was recorded for {type(node).__name__}")
 
 
-def _late_rules(analysis: Analysis, wanted: Callable[[type[Rule]], bool]) -> list[_Guard]:
+def _late_rules(analysis: Analysis, wanted: Callable[[type[Rule]], bool]) -> list[Guard]:
     """Fresh instances of the rules that judge this file after its traversal (project
     rules get their visitors' state back); no syntax tree is needed or kept."""
     if not analysis.parsed:
@@ -293,11 +204,11 @@ def _late_rules(analysis: Analysis, wanted: Callable[[type[Rule]], bool]) -> lis
             continue
         rule = rule_class(context, options)
         vars(rule).update(analysis.states.get(rule_class.code, {}))
-        guards.append(_Guard(rule, context))
+        guards.append(Guard(rule, context))
     return guards
 
 
-def _late_findings(analysis: Analysis, guard: _Guard) -> list[Finding]:
+def _late_findings(analysis: Analysis, guard: Guard) -> list[Finding]:
     rule = guard.rule
     if rule.reports and analysis.scopes is None:
         analysis.scopes = scopes_of(analysis.source)
@@ -318,7 +229,7 @@ def finish(analysis: Analysis, project: ProjectIndex | None = None) -> FileResul
                 guard.rule.check(analysis.facts, project)
             except Exception as exc:  # noqa: BLE001 - a broken rule must not stop the run
                 guard.error = exc
-                findings.append(_internal_error(analysis.path, guard, None))
+                findings.append(internal_error(analysis.path, guard, None))
                 continue
             findings.extend(_late_findings(analysis, guard))
     result, suppressions = _suppress(analysis.path, analysis.source, findings)
@@ -333,7 +244,7 @@ def finish(analysis: Analysis, project: ProjectIndex | None = None) -> FileResul
                 guard.rule.check_suppressions(comments, checked, known_codes())
             except Exception as exc:  # noqa: BLE001 - a broken rule must not stop the run
                 guard.error = exc
-                result.findings.append(_internal_error(analysis.path, guard, None))
+                result.findings.append(internal_error(analysis.path, guard, None))
                 continue
             result.findings.extend(_late_findings(analysis, guard))
         result.findings.sort(key=lambda f: f.sort_key)
@@ -391,40 +302,9 @@ def analyze(path: str, source: str, rules: Sequence[RuleSetup], *, extract: bool
     # generation (the position pass) and the matchers go: a concatenation of a thousand
     # strings, say. Once more, on a thread with a deep stack.
     try:
-        return _deeply(lambda: analyze_module(path, source, module, rules, extract=extract))
+        return deeply(lambda: analyze_module(path, source, module, rules, extract=extract))
     except RecursionError:
         return Analysis(path, source, rules, findings=[too_deep(path)])
-
-
-# The recursion limit and stack of the second try (a Python frame takes well under 2 KiB).
-DEEP_RECURSION_LIMIT = 100_000
-DEEP_STACK = 256 << 20
-
-
-def _deeply(work: Callable[[], Analysis]) -> Analysis:
-    """``work()`` on a thread with a deep stack and a high recursion limit."""
-    outcome: list[Analysis] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            outcome.append(work())
-        except BaseException as error:  # noqa: BLE001 - handed to the calling thread
-            failure.append(error)
-
-    previous_stack = threading.stack_size(DEEP_STACK)
-    previous_limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(previous_limit, DEEP_RECURSION_LIMIT))
-    try:
-        thread = threading.Thread(target=run, name="hyperion-lint-deep")
-        thread.start()
-        thread.join()
-    finally:
-        threading.stack_size(previous_stack)
-        sys.setrecursionlimit(previous_limit)
-    if failure:
-        raise failure[0]
-    return outcome[0]
 
 
 def needs_project(rules: Sequence[RuleSetup]) -> bool:
