@@ -38,12 +38,19 @@ def decode(data: bytes, path: str) -> str | Finding:
     return text[1:] if text.startswith(BOM) else text
 
 
-def read_source(path: Path, display: str) -> str | Finding:
+def read(path: Path, display: str) -> tuple[bytes, str] | Finding:
+    """The file's bytes (what the cache keys on) and its text, or why it cannot be read."""
     try:
         data = path.read_bytes()
     except OSError as error:
         return unreadable(display, error.strerror or type(error).__name__)
-    return decode(data, display)
+    text = decode(data, display)
+    return text if isinstance(text, Finding) else (data, text)
+
+
+def read_source(path: Path, display: str) -> str | Finding:
+    found = read(path, display)
+    return found if isinstance(found, Finding) else found[1]
 
 
 def has_bom(path: Path) -> bool:

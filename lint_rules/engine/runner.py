@@ -25,7 +25,7 @@ from lint_rules.engine.cache import Cache, Entry, _digest
 from lint_rules.engine.catalog import RuleInfo, catalog
 from lint_rules.engine.config import Config
 from lint_rules.engine.discovery import collect_files
-from lint_rules.engine.files import decode, read_source, unreadable
+from lint_rules.engine.files import decode, read, read_source
 from lint_rules.engine.paths import (
     absolute_path,
     below_folder,
@@ -199,14 +199,10 @@ class Linter:
     def _load(self, path: Path, root: Path, target: bool) -> _Unit:
         relative = self.relative(path, root)
         display = display_path(path)
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            problem = unreadable(display, error.strerror or type(error).__name__)
-            return _Unit(path, relative, display, None, problem, None, Entry(), target)
-        text = decode(data, display)
-        if isinstance(text, Finding):
-            return _Unit(path, relative, display, None, text, None, Entry(), target)
+        found = read(path, display)
+        if isinstance(found, Finding):
+            return _Unit(path, relative, display, None, found, None, Entry(), target)
+        data, text = found
         key = entry = None
         if self.cache is not None:
             key = self.cache.key(relative, data)
