@@ -293,7 +293,7 @@ def test_project_rules_keep_plain_state(rule, case) -> None:
 
 
 def test_an_entry_is_read_back_as_written(tmp_path: Path) -> None:
-    cache = Cache(tmp_path)
+    cache = Cache(tmp_path, b"k" * 32)
     entry = Entry(facts=(["FileFacts"], "digest"), analyses={"config": ((), (), {}, None, True, None)})
     cache.put("key", entry)
     again = cache.get("key")

@@ -11,6 +11,7 @@ from typing import Any, NoReturn, TextIO
 import click
 
 from lint_rules.engine.cache import DEFAULT_DIRECTORY, Cache
+from lint_rules.engine.cache_key import KeyUnavailable, key_path, load_key, tracked_by_git
 from lint_rules.engine.catalog import load_cached
 from lint_rules.engine.config import Config, ConfigError, find_config, load_config
 from lint_rules.model import FileResult
@@ -55,18 +56,44 @@ def load(config_file: Path | None, paths: Sequence[Path]) -> Config:
     return load_config(found, default_root=root)
 
 
+def warn(message: str) -> None:
+    click.echo(f"hyperion-lint: warning: {message}", err=True)
+
+
 def open_cache(
     disabled: bool, directory: Path | None, config_file: Path | None, paths: Sequence[Path]
 ) -> Cache | None:
     """The cache (default: .hyperion_lint_cache beside the configuration), with the rules'
-    catalogue read from it: a run the cache serves whole never loads the rules."""
+    catalogue read from it: a run the cache serves whole never loads the rules.
+
+    None (said once on standard error) when this user's key can be neither read nor
+    created, or when git tracks the cache folder or the key: files that came with a
+    commit were written by whoever made it, so they never decide what is reported."""
     if disabled:
         return None
+    root = locate(config_file, paths)[1]
     if directory is None:
-        directory = locate(config_file, paths)[1] / DEFAULT_DIRECTORY
-    cache = Cache(directory)
+        directory = root / DEFAULT_DIRECTORY
+    key_file = key_path()
+    try:
+        key = load_key(key_file)
+    except KeyUnavailable as error:
+        warn(f"{error}; running without the cache")
+        return None
+    for what, path in (("cache folder", directory), ("cache key", key_file)):
+        if (what == "cache folder" or _inside(path, root)) and tracked_by_git(path):
+            warn(
+                f"git tracks the {what} {path}, so what it holds came with a commit and is not trusted; "
+                f"running without the cache (untrack it with `git rm -r --cached {path}`)"
+            )
+            return None
+    cache = Cache(directory, key)
     load_cached(cache)
     return cache
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.absolute().is_relative_to(folder.absolute())
 
 
 def configured(

@@ -15,14 +15,19 @@ is reused only when the file, the rules that apply to it, their options, and (fo
 project-wide rules) the facts of every file of the project are all unchanged.
 
 Entries are written to a temporary file and renamed into place, so concurrent runs and
-interrupted runs leave whole entries or none. Anything that cannot be read back as this
-version wrote it is ignored (and rebuilt). The format is :mod:`marshal`, which reads
-plain values only and never runs code.
+interrupted runs leave whole entries or none. Each file (entries and catalogue) starts
+with an HMAC-SHA256, under this user's key (see :mod:`lint_rules.engine.cache_key`), of
+its folder, its name and its contents: anyone can write files into a project's cache
+folder, but only this user's runs can write ones that verify. A file whose MAC does not
+verify is ignored (and rebuilt) exactly like a damaged one, and its bytes are never
+given to :mod:`marshal`, whose documentation warns that it is not safe against crafted
+input. Anything that cannot be read back as this version wrote it is ignored too.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import importlib.util
 import marshal
 import os
@@ -35,7 +40,8 @@ from typing import Any
 import lint_rules
 
 DEFAULT_DIRECTORY = ".hyperion_lint_cache"
-FORMAT = 1
+FORMAT = 2
+MAC_SIZE = 32
 _TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by hyperion-lint.\n"
@@ -106,11 +112,14 @@ class Entry:
 
 
 class Cache:
-    """Entries under ``directory``, for this version of hyperion-lint."""
+    """Entries under ``directory``, for this version of hyperion-lint, authenticated with
+    ``key`` (this user's secret, see :func:`lint_rules.engine.cache_key.load_key`)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, key: bytes) -> None:
         self.directory = directory
         self.folder = directory / fingerprint()
+        self._key = key
+        self._scope = self.folder.name.encode() + b"/"
         # Why the cache could not be written (said once, then the run goes on without).
         self.problem: str | None = None
         self._ready = False
@@ -120,9 +129,8 @@ class Cache:
         return _digest(relative.encode("utf-8", "surrogateescape"), data)
 
     def get(self, key: str) -> Entry:
-        try:
-            data = (self.folder / key).read_bytes()
-        except OSError:
+        data = self._read(key)
+        if data is None:
             return Entry()
         return Entry.load(data) or Entry()
 
@@ -138,9 +146,12 @@ class Cache:
     # -- the rules' catalogue ---------------------------------------------------------
 
     def catalog(self) -> tuple[Any, ...] | None:
+        data = self._read("catalog")
+        if data is None:
+            return None
         try:
-            value = marshal.loads((self.folder / "catalog").read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
+            value = marshal.loads(data)
+        except (EOFError, ValueError, TypeError):
             return None
         if isinstance(value, tuple) and len(value) == 2 and value[0] == FORMAT:
             return value[1]
@@ -148,6 +159,24 @@ class Cache:
 
     def put_catalog(self, data: tuple[Any, ...]) -> None:
         self._write("catalog", marshal.dumps((FORMAT, data)))
+
+    # -- authentication -------------------------------------------------------------------
+
+    def _mac(self, name: str, payload: bytes) -> bytes:
+        # The folder and the name are signed too: an entry moved to another file's name
+        # (or another version's folder) does not verify there.
+        return hmac.digest(self._key, self._scope + name.encode() + b"\0" + payload, "sha256")
+
+    def _read(self, name: str) -> bytes | None:
+        """The payload of file ``name``, or None when it is missing or does not verify."""
+        try:
+            data = (self.folder / name).read_bytes()
+        except OSError:
+            return None
+        payload = data[MAC_SIZE:]
+        if len(data) < MAC_SIZE or not hmac.compare_digest(data[:MAC_SIZE], self._mac(name, payload)):
+            return None
+        return payload
 
     # -- writing ------------------------------------------------------------------------
 
@@ -172,6 +201,7 @@ class Cache:
             self._prepare()
             temporary = self.folder / f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
             with open(temporary, "wb") as stream:
+                stream.write(self._mac(name, data))
                 stream.write(data)
             os.replace(temporary, self.folder / name)
             temporary = None
