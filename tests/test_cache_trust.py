@@ -261,3 +261,70 @@ def test_the_cli_never_trusts_a_cache_of_another_key(tmp_path: Path, monkeypatch
     again = invoke()
     assert (again.exit_code, again.stdout) == (1, expected.stdout)
     assert [f["code"] for f in json.loads(again.stdout)] == ["HYP042"]
+
+
+# -- which folders git tracks --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "layout",
+    ["index-2", "index-3", "index-4", "split-index", "sparse-index", "worktree", "no-commit"],
+)
+@pytest.mark.parametrize("committed", [True, False])
+def test_tracked_by_git_agrees_with_git(tmp_path: Path, layout: str, committed: bool) -> None:
+    """The index is read without running git where it can be (a warm run saves 3 ms),
+    and git answers every other case; both give what ``git ls-files`` says."""
+    from lint_rules.engine.cache_key import tracked_by_git
+
+    repo = tmp_path / "repo"
+    (repo / "sub" / CACHE).mkdir(parents=True)
+    (repo / "sub" / "other.py").write_text("x = 1\n", encoding="utf-8")
+    (repo / "sub" / f"{CACHE}-not").mkdir()
+    (repo / "sub" / f"{CACHE}-not" / "f").write_text("", encoding="utf-8")
+    git(repo, "init", "-q")
+    git(repo, "add", "sub/other.py", f"sub/{CACHE}-not/f")
+    if committed:
+        (repo / "sub" / CACHE / "entry").write_bytes(b"x")
+        git(repo, "add", "-f", f"sub/{CACHE}/entry")
+    if layout in ("index-2", "index-3", "index-4"):
+        git(repo, "update-index", "--index-version", layout[-1])
+    if layout == "index-3" and committed:
+        git(repo, "update-index", "--skip-worktree", f"sub/{CACHE}/entry")  # an extended flag
+    if layout == "split-index":
+        git(repo, "update-index", "--split-index")
+    if layout != "no-commit":
+        git(repo, "commit", "-q", "-m", "x", "--allow-empty")
+    folder = repo / "sub" / CACHE
+    if layout == "sparse-index":
+        git(repo, "sparse-checkout", "init", "--cone", "--sparse-index")
+        git(repo, "sparse-checkout", "set", "sub")
+        folder.mkdir(exist_ok=True)
+    if layout == "worktree":
+        git(repo, "worktree", "add", "-q", str(tmp_path / "wt"))
+        folder = tmp_path / "wt" / "sub" / CACHE
+        folder.mkdir(exist_ok=True)
+    listed = subprocess.run(["git", "ls-files", "--", "."], cwd=folder, capture_output=True, check=True).stdout
+    assert bool(listed) == committed, "the set-up is what the test says"
+    assert tracked_by_git(folder) is committed
+    assert tracked_by_git(repo / "sub" / f"{CACHE}-not") is True
+    assert tracked_by_git(tmp_path) is False, "outside any repository"
+
+
+def test_a_warm_run_does_not_run_git_when_the_index_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lint_rules.engine import cache_key
+
+    repo = crud_project(tmp_path / "repo")
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "x")
+    (repo / CACHE).mkdir()
+    import subprocess as real
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("git was run")
+
+    monkeypatch.setattr(real, "run", refuse)
+    assert cache_key.tracked_by_git(repo / CACHE) is False
+    monkeypatch.setenv("GIT_DIR", str(repo / ".git"))
+    with pytest.raises(AssertionError, match="git was run"):
+        cache_key.tracked_by_git(repo / CACHE)
