@@ -19,7 +19,7 @@ from lint_rules.engine.cache import Cache, Entry, fingerprint
 from lint_rules.engine.codec import decode, decode_findings, encode, encode_findings
 from lint_rules.engine.linter import analyze, finish, lint_source
 from lint_rules.engine.registry import all_rules
-from lint_rules.rules.facts import ProjectIndex
+from lint_rules.knowledge.facts import ProjectIndex
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "fixtures" / "sample"

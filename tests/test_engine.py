@@ -8,7 +8,7 @@ from lint_rules.engine.linter import lint_source
 from lint_rules.engine.registry import all_rules
 from lint_rules.engine.suppression import parse_suppressions
 from lint_rules.model import Position
-from lint_rules.rules.base import Rule
+from lint_rules.rule_api.base import Rule
 
 PATH = "app/modules/demo/endpoints_demo.py"
 HYP012 = all_rules()["HYP012"]
@@ -68,7 +68,7 @@ def test_a_failing_rule_is_isolated_and_reported() -> None:
 def test_a_failing_facts_collector_is_isolated_and_reported(monkeypatch) -> None:
     """The facts of a file feed the project index; if reading them fails, the file gets an
     internal-error finding where it failed, and the rules still report."""
-    from lint_rules.rules.extract import FactsCollector
+    from lint_rules.knowledge.extract import FactsCollector
 
     def broken(self, node):
         raise ValueError("no facts today")

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from lint_rules.cli import main
 from lint_rules.engine.fixer import fix_source
 from lint_rules.engine.linter import lint_source
-from lint_rules.rules.base import Applicability, Rule
+from lint_rules.rule_api.base import Applicability, Rule
 
 ENDPOINTS = "app/modules/demo/endpoints_demo.py"
 BEFORE = '''\

@@ -9,8 +9,8 @@ import pytest
 from lint_rules.engine.fixes import apply_fixes
 from lint_rules.engine.linter import analyze, lint_source
 from lint_rules.engine.registry import all_rules
-from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.facts import ProjectIndex
+from lint_rules.rule_api.base import Invalid, Rule, Valid
+from lint_rules.knowledge.facts import ProjectIndex
 
 RULES = all_rules()
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from lint_rules.rules.options import Option
+from lint_rules.rule_api.options import Option
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,14 @@ from lint_rules.model import Applicability, Edit, Finding, Fix, Location, Positi
 
 if TYPE_CHECKING:  # engine.scopes imports LibCST, which a warm run never loads
     from lint_rules.engine.scopes import Scopes
-    from lint_rules.rules.facts import FileFacts
+    from lint_rules.knowledge.facts import FileFacts
 
 
 @functools.cache
 def _types() -> dict[str, tuple[type, tuple[str, ...]]]:
     """The dataclasses facts are made of, by name, with their fields (loaded on first use:
     a warm run decodes no facts)."""
-    from lint_rules.rules import facts
+    from lint_rules.knowledge import facts
 
     classes = (
         facts.FileFacts,

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import libcst as cst
 
 from lint_rules.model import INTERNAL_ERROR, META_CODE, Finding, Location, Position
-from lint_rules.rules.base import Context, Rule
-from lint_rules.rules.extract import FactsCollector
+from lint_rules.rule_api.base import Context, Rule
+from lint_rules.knowledge.extract import FactsCollector
 
 if TYPE_CHECKING:
     from lint_rules.engine.positions import NodeSpans
-    from lint_rules.rules.facts import FileFacts
+    from lint_rules.knowledge.facts import FileFacts
 
 T = TypeVar("T")
 

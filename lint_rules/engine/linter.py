@@ -31,8 +31,8 @@ from lint_rules.model import (
     Location,
     Suppression,
 )
-from lint_rules.rules.base import Context, Report, Rule
-from lint_rules.rules.facts import FileFacts, ProjectIndex
+from lint_rules.rule_api.base import Context, Report, Rule
+from lint_rules.knowledge.facts import FileFacts, ProjectIndex
 
 RuleSetup = tuple[type[Rule], Mapping[str, Any]]
 

@@ -27,7 +27,7 @@ from lint_rules.model import FileResult
 
 if TYPE_CHECKING:
     from lint_rules.engine.linter import Analysis, RuleSetup
-    from lint_rules.rules.facts import FileFacts
+    from lint_rules.knowledge.facts import FileFacts
 
 # What reading back a damaged entry can raise; such an entry is recomputed.
 DAMAGE = (CodecError, TypeError, ValueError, AttributeError, EOFError, IndexError, KeyError)

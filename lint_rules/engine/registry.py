@@ -11,7 +11,7 @@ import pkgutil
 from functools import cache
 
 from lint_rules import rules as rules_package
-from lint_rules.rules.base import Rule
+from lint_rules.rule_api.base import Rule
 
 
 @cache

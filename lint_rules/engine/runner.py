@@ -38,7 +38,7 @@ from lint_rules.engine.paths import (
 from lint_rules.model import FileResult, Finding
 
 if TYPE_CHECKING:
-    from lint_rules.rules.facts import FileFacts, ProjectIndex
+    from lint_rules.knowledge.facts import FileFacts, ProjectIndex
     from lint_rules.engine.fixer import FixOutcome
     from lint_rules.engine.linter import Analysis, RuleSetup
 
@@ -313,7 +313,7 @@ class Linter:
         return unit.facts
 
     def _index_of(self, units: Sequence[_Unit]) -> ProjectIndex:
-        from lint_rules.rules.facts import ProjectIndex
+        from lint_rules.knowledge.facts import ProjectIndex
 
         facts = {}
         for unit in units:

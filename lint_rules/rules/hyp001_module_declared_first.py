@@ -1,8 +1,8 @@
 import libcst as cst
 
-from lint_rules.rules.base import Applicability, Invalid, Rule, Valid
-from lint_rules.rules.matchers.modules import endpoints_shape, expected_declaration
-from lint_rules.rules.matchers.moves import moved_declaration
+from lint_rules.rule_api.base import Applicability, Invalid, Rule, Valid
+from lint_rules.knowledge.matchers.modules import endpoints_shape, expected_declaration
+from lint_rules.knowledge.matchers.moves import moved_declaration
 
 
 class ModuleDeclaredFirst(Rule):

@@ -1,10 +1,10 @@
 import libcst as cst
 
-from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.facts import FileFacts, ProjectIndex, noted
-from lint_rules.rules.matchers.modules import endpoints_shape
-from lint_rules.rules.matchers.permissions import Verdict, class_verdicts
-from lint_rules.rules.permission_index import Owner, PermissionIndex
+from lint_rules.rule_api.base import Invalid, Rule, Valid
+from lint_rules.knowledge.facts import FileFacts, ProjectIndex, noted
+from lint_rules.knowledge.matchers.modules import endpoints_shape
+from lint_rules.knowledge.matchers.permissions import Verdict, class_verdicts
+from lint_rules.knowledge.permission_index import Owner, PermissionIndex
 
 
 class PermissionsClassBase(Rule):

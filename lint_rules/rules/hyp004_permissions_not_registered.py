@@ -1,9 +1,9 @@
 from pathlib import PurePosixPath
 
 from lint_rules.model import Location
-from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.facts import FileFacts, ProjectIndex, noted, place
-from lint_rules.rules.permission_index import Owner, PermissionIndex, enum_members
+from lint_rules.rule_api.base import Invalid, Rule, Valid
+from lint_rules.knowledge.facts import FileFacts, ProjectIndex, noted, place
+from lint_rules.knowledge.permission_index import Owner, PermissionIndex, enum_members
 
 MODULE_AREAS = ("modules", "core")
 

@@ -1,7 +1,7 @@
 import libcst as cst
 
-from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.matchers.modules import endpoints_shape, expected_declaration
+from lint_rules.rule_api.base import Invalid, Rule, Valid
+from lint_rules.knowledge.matchers.modules import endpoints_shape, expected_declaration
 
 
 class RouterNotAttached(Rule):

@@ -1,6 +1,6 @@
-from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.facts import FileFacts, ProjectIndex, noted
-from lint_rules.rules.permission_index import ENUM_API, PermissionIndex
+from lint_rules.rule_api.base import Invalid, Rule, Valid
+from lint_rules.knowledge.facts import FileFacts, ProjectIndex, noted
+from lint_rules.knowledge.permission_index import ENUM_API, PermissionIndex
 
 # How many declared permissions a message lists before "...".
 LISTED = 6

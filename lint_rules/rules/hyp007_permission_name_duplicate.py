@@ -1,6 +1,6 @@
-from lint_rules.rules.base import Invalid, Option, Rule, Valid
-from lint_rules.rules.facts import FileFacts, Member, ProjectIndex, noted, place
-from lint_rules.rules.permission_index import REGISTERED_ELSEWHERE, Owner, PermissionIndex, enum_members
+from lint_rules.rule_api.base import Invalid, Option, Rule, Valid
+from lint_rules.knowledge.facts import FileFacts, Member, ProjectIndex, noted, place
+from lint_rules.knowledge.permission_index import REGISTERED_ELSEWHERE, Owner, PermissionIndex, enum_members
 
 VALUE_MESSAGE = (
     "Permission `{member}` stores the value \"{value}\", which {others} also stores, so a group "

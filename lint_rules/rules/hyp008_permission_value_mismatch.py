@@ -1,11 +1,11 @@
 import libcst as cst
 
-from lint_rules.rules.base import Applicability, Invalid, Rule, Valid
-from lint_rules.rules.facts import FileFacts, ProjectIndex
-from lint_rules.rules.matchers.models import body_statements
-from lint_rules.rules.matchers.permissions import Verdict, class_verdicts
-from lint_rules.rules.matchers.syntax import string_value
-from lint_rules.rules.permission_index import Owner, PermissionIndex, enum_members, is_enum_member_name
+from lint_rules.rule_api.base import Applicability, Invalid, Rule, Valid
+from lint_rules.knowledge.facts import FileFacts, ProjectIndex
+from lint_rules.knowledge.matchers.models import body_statements
+from lint_rules.knowledge.matchers.permissions import Verdict, class_verdicts
+from lint_rules.knowledge.matchers.syntax import string_value
+from lint_rules.knowledge.permission_index import Owner, PermissionIndex, enum_members, is_enum_member_name
 
 
 def _renamed_value(value: cst.BaseExpression, name: str) -> cst.SimpleString | None:

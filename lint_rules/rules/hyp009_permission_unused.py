@@ -1,6 +1,6 @@
-from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.facts import FileFacts, Member, ProjectIndex
-from lint_rules.rules.permission_index import Owner, PermissionIndex, enum_members
+from lint_rules.rule_api.base import Invalid, Rule, Valid
+from lint_rules.knowledge.facts import FileFacts, Member, ProjectIndex
+from lint_rules.knowledge.permission_index import Owner, PermissionIndex, enum_members
 
 # The prefix of a module's visibility permission (app/app.py, initialize_module_visibility).
 VISIBILITY_PREFIX = "access_"

@@ -1,8 +1,8 @@
 import libcst as cst
 
-from lint_rules.rules.base import Applicability, Invalid, Rule, Valid
-from lint_rules.rules.edits import add_keyword, python_string
-from lint_rules.rules.matchers.routes import (
+from lint_rules.rule_api.base import Applicability, Invalid, Rule, Valid
+from lint_rules.rule_api.edits import add_keyword, python_string
+from lint_rules.knowledge.matchers.routes import (
     docstring_summary,
     keyword_unknown,
     local_router_names,

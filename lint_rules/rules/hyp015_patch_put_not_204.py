@@ -1,8 +1,8 @@
 import libcst as cst
 
-from lint_rules.rules.base import Applicability, Invalid, Rule, Valid
-from lint_rules.rules.edits import status_expression
-from lint_rules.rules.matchers.routes import (
+from lint_rules.rule_api.base import Applicability, Invalid, Rule, Valid
+from lint_rules.rule_api.edits import status_expression
+from lint_rules.knowledge.matchers.routes import (
     expected_statuses,
     explicit_status,
     local_router_names,

@@ -1,14 +1,14 @@
 import libcst as cst
 
-from lint_rules.rules.base import Applicability, Invalid, Rule, Valid
-from lint_rules.rules.edits import add_keyword
-from lint_rules.rules.matchers.routes import (
+from lint_rules.rule_api.base import Applicability, Invalid, Rule, Valid
+from lint_rules.rule_api.edits import add_keyword
+from lint_rules.knowledge.matchers.routes import (
     explicit_status,
     keyword_unknown,
     local_router_names,
     routes_of,
 )
-from lint_rules.rules.matchers.syntax import is_none
+from lint_rules.knowledge.matchers.syntax import is_none
 
 
 class NoContentResponseModel(Rule):

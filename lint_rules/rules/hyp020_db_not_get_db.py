@@ -1,8 +1,8 @@
 import libcst as cst
 
-from lint_rules.rules.base import Invalid, Option, Rule, Valid
-from lint_rules.rules.matchers.routes import local_router_names, routes_of
-from lint_rules.rules.matchers.signatures import (
+from lint_rules.rule_api.base import Invalid, Option, Rule, Valid
+from lint_rules.knowledge.matchers.routes import local_router_names, routes_of
+from lint_rules.knowledge.matchers.signatures import (
     all_params,
     annotated_aliases,
     is_type_named,

@@ -3,12 +3,12 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from lint_rules.rules.base import Invalid, Option, Rule, Valid
-from lint_rules.rules.extract import dependency_ref
-from lint_rules.rules.facts import FileFacts, ProjectIndex
-from lint_rules.rules.matchers.imports import import_map
-from lint_rules.rules.matchers.routes import local_router_names, routes_of
-from lint_rules.rules.matchers.signatures import (
+from lint_rules.rule_api.base import Invalid, Option, Rule, Valid
+from lint_rules.knowledge.extract import dependency_ref
+from lint_rules.knowledge.facts import FileFacts, ProjectIndex
+from lint_rules.knowledge.matchers.imports import import_map
+from lint_rules.knowledge.matchers.routes import local_router_names, routes_of
+from lint_rules.knowledge.matchers.signatures import (
     all_params,
     annotated_aliases,
     depends_target,
@@ -18,7 +18,7 @@ from lint_rules.rules.matchers.signatures import (
     top_level_names,
     unwrap_annotated,
 )
-from lint_rules.rules.matchers.syntax import assignment_targets, dotted_name, keyword_arg, last_name
+from lint_rules.knowledge.matchers.syntax import assignment_targets, dotted_name, keyword_arg, last_name
 
 # How deep dependencies of dependencies are followed.
 _MAX_DEPTH = 12

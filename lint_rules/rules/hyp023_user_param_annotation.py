@@ -1,9 +1,9 @@
 import libcst as cst
 
-from lint_rules.rules.base import Applicability, Invalid, Option, Rule, Valid
-from lint_rules.rules.matchers.imports import import_map
-from lint_rules.rules.matchers.routes import local_router_names, routes_of
-from lint_rules.rules.matchers.signatures import (
+from lint_rules.rule_api.base import Applicability, Invalid, Option, Rule, Valid
+from lint_rules.knowledge.matchers.imports import import_map
+from lint_rules.knowledge.matchers.routes import local_router_names, routes_of
+from lint_rules.knowledge.matchers.signatures import (
     all_params,
     annotated_aliases,
     core_user_annotation_problem,

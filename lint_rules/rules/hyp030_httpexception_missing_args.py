@@ -1,7 +1,7 @@
 import libcst as cst
 
-from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.matchers.syntax import keyword_arg, last_name, positional_args
+from lint_rules.rule_api.base import Invalid, Rule, Valid
+from lint_rules.knowledge.matchers.syntax import keyword_arg, last_name, positional_args
 
 
 class HttpexceptionMissingArgs(Rule):

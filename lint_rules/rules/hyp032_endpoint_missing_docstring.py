@@ -1,7 +1,7 @@
 import libcst as cst
 
-from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.matchers.routes import function_docstring, local_router_names, routes_of
+from lint_rules.rule_api.base import Invalid, Rule, Valid
+from lint_rules.knowledge.matchers.routes import function_docstring, local_router_names, routes_of
 
 
 class EndpointMissingDocstring(Rule):

@@ -2,11 +2,11 @@ import fnmatch
 
 import libcst as cst
 
-from lint_rules.rules.base import Invalid, Option, Rule, Valid
-from lint_rules.rules.facts import CONSTANT, FileFacts, Lookup, ProjectIndex
-from lint_rules.rules.matchers.modules import module_declarations
-from lint_rules.rules.matchers.syntax import dotted_name, keyword_arg, string_value
-from lint_rules.rules.module_index import ModuleIndex
+from lint_rules.rule_api.base import Invalid, Option, Rule, Valid
+from lint_rules.knowledge.facts import CONSTANT, FileFacts, Lookup, ProjectIndex
+from lint_rules.knowledge.matchers.modules import module_declarations
+from lint_rules.knowledge.matchers.syntax import dotted_name, keyword_arg, string_value
+from lint_rules.knowledge.module_index import ModuleIndex
 
 # An imported root: a constant, in any file of the project, through up to 8 imports (re-exports).
 _CONSTANTS = Lookup(kinds=(CONSTANT,), package_only=False, max_hops=8)

@@ -1,8 +1,8 @@
 import libcst as cst
 
-from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.matchers.imports import import_map
-from lint_rules.rules.matchers.syntax import dotted_name, last_name
+from lint_rules.rule_api.base import Invalid, Rule, Valid
+from lint_rules.knowledge.matchers.imports import import_map
+from lint_rules.knowledge.matchers.syntax import dotted_name, last_name
 
 _HTTP_ORIGINS = ("fastapi.", "starlette.")
 

@@ -1,7 +1,7 @@
 import libcst as cst
 
-from lint_rules.rules.base import Invalid, Option, Rule, Valid
-from lint_rules.rules.matchers.imports import file_imports
+from lint_rules.rule_api.base import Invalid, Option, Rule, Valid
+from lint_rules.knowledge.matchers.imports import file_imports
 
 _WEB_PACKAGES = ("fastapi", "starlette")
 

@@ -1,7 +1,7 @@
 import libcst as cst
 
-from lint_rules.rules.base import Applicability, Invalid, Rule, Valid
-from lint_rules.rules.matchers.signatures import (
+from lint_rules.rule_api.base import Applicability, Invalid, Rule, Valid
+from lint_rules.knowledge.matchers.signatures import (
     all_params,
     annotated_aliases,
     is_session_annotation,

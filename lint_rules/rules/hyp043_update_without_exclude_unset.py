@@ -1,9 +1,9 @@
 import libcst as cst
 
-from lint_rules.rules.base import Applicability, Invalid, Rule, Valid
-from lint_rules.rules.edits import add_keyword
-from lint_rules.rules.matchers.signatures import all_params, unwrap_annotated
-from lint_rules.rules.matchers.syntax import dotted_name, keyword_arg, last_name, literal_value, parse_annotation_text
+from lint_rules.rule_api.base import Applicability, Invalid, Rule, Valid
+from lint_rules.rule_api.edits import add_keyword
+from lint_rules.knowledge.matchers.signatures import all_params, unwrap_annotated
+from lint_rules.knowledge.matchers.syntax import dotted_name, keyword_arg, last_name, literal_value, parse_annotation_text
 
 # The house names of update schemas: ``ItemUpdate`` and its synonym ``ItemEdit``.
 _UPDATE_SUFFIXES = ("Update", "Edit")

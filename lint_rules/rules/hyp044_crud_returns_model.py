@@ -2,9 +2,9 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.matchers.imports import import_map, layer_of
-from lint_rules.rules.matchers.syntax import dotted_name, parse_annotation_text, string_value
+from lint_rules.rule_api.base import Invalid, Rule, Valid
+from lint_rules.knowledge.matchers.imports import import_map, layer_of
+from lint_rules.knowledge.matchers.syntax import dotted_name, parse_annotation_text, string_value
 
 
 def _names_in(annotation: cst.BaseExpression) -> Iterator[str]:

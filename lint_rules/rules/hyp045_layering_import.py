@@ -1,7 +1,7 @@
 import libcst as cst
 
-from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.matchers.imports import file_imports, layer_of
+from lint_rules.rule_api.base import Invalid, Rule, Valid
+from lint_rules.knowledge.matchers.imports import file_imports, layer_of
 
 # File kind -> the layers it must not import, and what to do instead.
 _FORBIDDEN: dict[str, dict[str, str]] = {

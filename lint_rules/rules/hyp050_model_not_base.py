@@ -1,8 +1,8 @@
 import libcst as cst
 
-from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.matchers.imports import import_map
-from lint_rules.rules.matchers.models import is_non_model_class, model_classes, top_level_classes
+from lint_rules.rule_api.base import Invalid, Rule, Valid
+from lint_rules.knowledge.matchers.imports import import_map
+from lint_rules.knowledge.matchers.models import is_non_model_class, model_classes, top_level_classes
 
 
 class ModelNotBase(Rule):

@@ -2,16 +2,16 @@ import re
 
 import libcst as cst
 
-from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.matchers.imports import import_map
-from lint_rules.rules.matchers.models import (
+from lint_rules.rule_api.base import Invalid, Rule, Valid
+from lint_rules.knowledge.matchers.imports import import_map
+from lint_rules.knowledge.matchers.models import (
     assigned_value,
     base_expressions,
     class_attribute,
     is_model_base,
     model_classes,
 )
-from lint_rules.rules.matchers.syntax import last_name
+from lint_rules.knowledge.matchers.syntax import last_name
 
 
 class ModelMissingTablename(Rule):

@@ -1,6 +1,6 @@
-from lint_rules.rules.base import Invalid, Option, Rule, Valid
-from lint_rules.rules.facts import FileFacts, ProjectIndex
-from lint_rules.rules.module_index import ModuleIndex
+from lint_rules.rule_api.base import Invalid, Option, Rule, Valid
+from lint_rules.knowledge.facts import FileFacts, ProjectIndex
+from lint_rules.knowledge.module_index import ModuleIndex
 
 
 class TablenamePrefix(Rule):

@@ -1,6 +1,6 @@
 from lint_rules.model import Location
-from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.facts import ClassFact, FileFacts, ProjectIndex
+from lint_rules.rule_api.base import Invalid, Rule, Valid
+from lint_rules.knowledge.facts import ClassFact, FileFacts, ProjectIndex
 
 
 def is_model(cls: ClassFact) -> bool:

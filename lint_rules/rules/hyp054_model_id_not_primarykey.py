@@ -1,9 +1,9 @@
 import libcst as cst
 
-from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.matchers.imports import import_map
-from lint_rules.rules.matchers.models import body_statements, model_classes
-from lint_rules.rules.matchers.syntax import last_name
+from lint_rules.rule_api.base import Invalid, Rule, Valid
+from lint_rules.knowledge.matchers.imports import import_map
+from lint_rules.knowledge.matchers.models import body_statements, model_classes
+from lint_rules.knowledge.matchers.syntax import last_name
 
 
 class ModelIdNotPrimarykey(Rule):

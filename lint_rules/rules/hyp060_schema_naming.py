@@ -1,5 +1,5 @@
-from lint_rules.rules.base import Invalid, Option, Rule, Valid
-from lint_rules.rules.facts import ClassFact, FileFacts, ProjectIndex
+from lint_rules.rule_api.base import Invalid, Option, Rule, Valid
+from lint_rules.knowledge.facts import ClassFact, FileFacts, ProjectIndex
 
 # Pydantic's model classes: a class deriving from one of them is a schema.
 _PYDANTIC_MODELS = frozenset({"BaseModel", "RootModel"})

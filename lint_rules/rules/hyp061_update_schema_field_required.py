@@ -4,15 +4,15 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from lint_rules.rules.base import Invalid, Option, Rule, Valid
-from lint_rules.rules.matchers.models import (
+from lint_rules.rule_api.base import Invalid, Option, Rule, Valid
+from lint_rules.knowledge.matchers.models import (
     base_expressions,
     body_statements,
     is_non_model_class,
     top_level_classes,
 )
-from lint_rules.rules.matchers.signatures import unwrap_annotated
-from lint_rules.rules.matchers.syntax import keyword_arg, last_name, positional_args
+from lint_rules.knowledge.matchers.signatures import unwrap_annotated
+from lint_rules.knowledge.matchers.syntax import keyword_arg, last_name, positional_args
 
 _UPDATE_SUFFIXES = ("Update", "Edit")
 _NOT_FIELDS = frozenset({"model_config"})

@@ -1,6 +1,6 @@
-from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.facts import FileFacts, ProjectIndex, noted, place
-from lint_rules.rules.module_index import ModuleIndex
+from lint_rules.rule_api.base import Invalid, Rule, Valid
+from lint_rules.knowledge.facts import FileFacts, ProjectIndex, noted, place
+from lint_rules.knowledge.module_index import ModuleIndex
 
 
 class FactoryNotRegistered(Rule):

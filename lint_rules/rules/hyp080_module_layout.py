@@ -1,9 +1,9 @@
 from pathlib import PurePosixPath
 
 from lint_rules.model import Location, Position
-from lint_rules.rules.base import Invalid, Option, Rule, Valid
-from lint_rules.rules.facts import FileFacts, ProjectIndex
-from lint_rules.rules.module_index import ModuleIndex
+from lint_rules.rule_api.base import Invalid, Option, Rule, Valid
+from lint_rules.knowledge.facts import FileFacts, ProjectIndex
+from lint_rules.knowledge.module_index import ModuleIndex
 
 DEFAULT_REQUIRED = ["endpoints", "cruds", "models", "schemas", "factory"]
 

@@ -1,7 +1,7 @@
 import libcst as cst
 
-from lint_rules.rules.base import Applicability, Invalid, Rule, Valid
-from lint_rules.rules.matchers.syntax import positional_args
+from lint_rules.rule_api.base import Applicability, Invalid, Rule, Valid
+from lint_rules.knowledge.matchers.syntax import positional_args
 
 # The parameters of Scheduler.queue_job_defer_to (app/types/scheduler.py), in order;
 # every other keyword goes to the job function through **kwargs.

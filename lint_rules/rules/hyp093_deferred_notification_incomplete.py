@@ -1,7 +1,7 @@
 import libcst as cst
 
-from lint_rules.rules.base import Invalid, Rule, Valid
-from lint_rules.rules.matchers.syntax import is_none
+from lint_rules.rule_api.base import Invalid, Rule, Valid
+from lint_rules.knowledge.matchers.syntax import is_none
 
 # NotificationTool's methods (app/utils/communication/notifications.py) that defer a
 # notification only when `scheduler`, `defer_date` and `job_id` are all given, and send it

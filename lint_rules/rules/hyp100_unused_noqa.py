@@ -2,7 +2,7 @@ import re
 from collections.abc import Sequence
 
 from lint_rules.model import Edit, Location, Position, Suppression
-from lint_rules.rules.base import Applicability, Invalid, Rule, Valid
+from lint_rules.rule_api.base import Applicability, Invalid, Rule, Valid
 
 OUR_PREFIX = "HYP"
 

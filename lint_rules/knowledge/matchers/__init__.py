@@ -29,5 +29,5 @@ Rules import from the module that holds what they need:
   ``base_expressions``, ``body_statements``, ``class_attribute``.
 
 Building replacement code for fixes (``add_keyword``, ``status_expression``,
-``python_string``) lives next door, in ``lint_rules/rules/edits.py``.
+``python_string``) lives next door, in ``lint_rules/rule_api/edits.py``.
 """

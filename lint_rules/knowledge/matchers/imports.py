@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from lint_rules.rules.matchers.syntax import dotted_name, last_name
+from lint_rules.knowledge.matchers.syntax import dotted_name, last_name
 
 LAYER_KINDS = ("endpoints", "cruds", "models", "schemas")
 

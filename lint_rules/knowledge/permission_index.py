@@ -1,7 +1,7 @@
 """Permissions classes across a whole project, read from the files' facts.
 
 Shared by the permission rules (HYP003's project part, HYP004, HYP006-HYP009). Everything
-here reads :mod:`lint_rules.rules.facts` only, never a syntax tree:
+here reads :mod:`lint_rules.knowledge.facts` only, never a syntax tree:
 
 - names are resolved by :meth:`ProjectIndex.resolve`, the way Python binds them: a class
   defined in the file, else the file's import, followed from file to file
@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from lint_rules.rules.facts import (
+from lint_rules.knowledge.facts import (
     CLASS,
     ClassFact,
     Declaration,
@@ -38,7 +38,7 @@ from lint_rules.rules.facts import (
     Resolved,
     place,
 )
-from lint_rules.rules.matchers.permissions import NOT_PERMISSIONS_PACKAGES, PERMISSIONS_BASE, Verdict
+from lint_rules.knowledge.matchers.permissions import NOT_PERMISSIONS_PACKAGES, PERMISSIONS_BASE, Verdict
 
 __all__ = [
     "ENUM_API",

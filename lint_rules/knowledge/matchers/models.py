@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from lint_rules.rules.matchers.imports import layer_of
-from lint_rules.rules.matchers.syntax import dotted_name, last_name
+from lint_rules.knowledge.matchers.imports import layer_of
+from lint_rules.knowledge.matchers.syntax import dotted_name, last_name
 
 # Bases that make a class something other than a SQLAlchemy model or a Pydantic schema.
 ENUM_BASES = frozenset({"Enum", "StrEnum", "IntEnum", "Flag", "IntFlag", "ReprEnum"})

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from lint_rules.rules.matchers.syntax import (
+from lint_rules.knowledge.matchers.syntax import (
     assignment_targets,
     has_star_kwargs,
     is_none,

@@ -23,8 +23,8 @@ from typing import Any, ClassVar
 import libcst as cst
 
 from lint_rules.model import Applicability, Edit, Location, Suppression
-from lint_rules.rules.options import Option
-from lint_rules.rules.facts import FileFacts, ProjectIndex
+from lint_rules.rule_api.options import Option
+from lint_rules.knowledge.facts import FileFacts, ProjectIndex
 
 __all__ = [
     "Applicability",

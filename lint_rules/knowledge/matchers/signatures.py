@@ -15,8 +15,8 @@ from typing import TypeGuard
 
 import libcst as cst
 
-from lint_rules.rules.matchers.modules import bound_names
-from lint_rules.rules.matchers.syntax import (
+from lint_rules.knowledge.matchers.modules import bound_names
+from lint_rules.knowledge.matchers.syntax import (
     assignment_targets,
     dotted_name,
     keyword_arg,

@@ -14,7 +14,7 @@ from typing import Any
 import libcst as cst
 
 from lint_rules.model import Location
-from lint_rules.rules.facts import (
+from lint_rules.knowledge.facts import (
     ClassFact,
     Declaration,
     FileFacts,
@@ -23,17 +23,17 @@ from lint_rules.rules.facts import (
     RouteFact,
     TopicFact,
 )
-from lint_rules.rules.matchers.imports import import_map
-from lint_rules.rules.matchers.modules import module_declarations
-from lint_rules.rules.matchers.routes import local_router_names, routes_of
-from lint_rules.rules.matchers.signatures import (
+from lint_rules.knowledge.matchers.imports import import_map
+from lint_rules.knowledge.matchers.modules import module_declarations
+from lint_rules.knowledge.matchers.routes import local_router_names, routes_of
+from lint_rules.knowledge.matchers.signatures import (
     all_params,
     annotated_aliases,
     depends_target,
     is_depends_call,
     param_dependency,
 )
-from lint_rules.rules.matchers.syntax import (
+from lint_rules.knowledge.matchers.syntax import (
     dotted_name,
     keyword_arg,
     last_name,

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from lint_rules.rules.matchers.imports import line_origins
-from lint_rules.rules.matchers.modules import bound_names, scope_statements
-from lint_rules.rules.matchers.syntax import dotted_name
+from lint_rules.knowledge.matchers.imports import line_origins
+from lint_rules.knowledge.matchers.modules import bound_names, scope_statements
+from lint_rules.knowledge.matchers.syntax import dotted_name
 
 PERMISSIONS_BASE = "ModulePermissions"
 

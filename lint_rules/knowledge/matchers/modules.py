@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from lint_rules.rules.matchers.imports import import_bindings
-from lint_rules.rules.matchers.routes import Route, router_names_in, routes_of
-from lint_rules.rules.matchers.syntax import (
+from lint_rules.knowledge.matchers.imports import import_bindings
+from lint_rules.knowledge.matchers.routes import Route, router_names_in, routes_of
+from lint_rules.knowledge.matchers.syntax import (
     assignment_targets,
     dotted_name,
     keyword_arg,

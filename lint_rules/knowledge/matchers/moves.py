@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from lint_rules.rules.matchers.imports import import_bindings
-from lint_rules.rules.matchers.modules import (
+from lint_rules.knowledge.matchers.imports import import_bindings
+from lint_rules.knowledge.matchers.modules import (
     Declaration,
     EndpointsShape,
     RouterAssignment,

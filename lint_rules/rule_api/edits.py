@@ -6,7 +6,7 @@ import http
 
 import libcst as cst
 
-from lint_rules.rules.matchers.syntax import has_star_kwargs, last_name
+from lint_rules.knowledge.matchers.syntax import has_star_kwargs, last_name
 
 
 def _separator(call: cst.Call) -> cst.Comma:

@@ -2,7 +2,7 @@
 
 Shared by the layout, route, table, factory and topic rules (HYP034, HYP035, HYP052,
 HYP055, HYP070-HYP072, HYP080, HYP081, HYP090, HYP091). Everything here reads
-:mod:`lint_rules.rules.facts` only, never a syntax tree:
+:mod:`lint_rules.knowledge.facts` only, never a syntax tree:
 
 - which folders are modules: every folder of ``app/modules``; a folder of ``app/core``
   when it holds an ``endpoints_``, ``cruds_``, ``models_``, ``schemas_`` or ``factory_``
@@ -30,7 +30,7 @@ from functools import cached_property
 from pathlib import PurePosixPath
 from typing import TypeVar
 
-from lint_rules.rules.facts import ClassFact, Declaration, FileFacts, ProjectIndex, RouteFact, TopicFact
+from lint_rules.knowledge.facts import ClassFact, Declaration, FileFacts, ProjectIndex, RouteFact, TopicFact
 
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
