@@ -56,7 +56,10 @@ def test_invalid(rule: type[Rule], case: Invalid) -> None:
     assert finding.name == rule.name
     if case.message is not None:
         assert finding.message == case.message
-    if case.fixed is not None:
+    if case.no_fix:
+        assert case.fixed is None
+        assert finding.fix is None, "the case expects no fix"
+    elif case.fixed is not None:
         assert finding.fix is not None, "the case expects a fix but the finding has none"
         fixed, applied = apply_fixes(case.code, [finding.fix])
         assert applied == [0]

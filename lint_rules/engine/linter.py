@@ -31,7 +31,8 @@ from lint_rules.model import (
     Location,
     Suppression,
 )
-from lint_rules.rule_api.base import Context, Report, Rule
+from lint_rules.engine.codec import decode_finding, encode_finding
+from lint_rules.rule_api.base import Context, Proposal, Report, Rule
 from lint_rules.knowledge.facts import FileFacts, ProjectIndex
 
 RuleSetup = tuple[type[Rule], Mapping[str, Any]]
@@ -115,7 +116,9 @@ class Analysis:
 
 
 # What every rule instance has, and is not state a visitor left for ``check``.
-_BASE_ATTRIBUTES = frozenset({"context", "settings", "reports"})
+_BASE_ATTRIBUTES = frozenset({"context", "settings", "reports", "proposals"})
+# Where a project rule's state keeps what its visitors proposed (see Rule.propose).
+_PROPOSALS = "__proposals__"
 
 
 def visitor_state(rule: Rule) -> dict[str, Any]:
@@ -128,7 +131,7 @@ def analyze_module(
     """Run the visitor rules over a parsed module in one traversal; extract its facts."""
     context = Context(path, source, module)
     guards = [Guard(rule_class(context, options), context) for rule_class, options in rules]
-    draft = FactsGuard(path) if extract else None
+    draft = FactsGuard(path, source) if extract else None
     handlers = [h for g in guards for h in g.handlers()]
     if draft is not None:
         if handlers or draft.draft.needs_walk(source):
@@ -176,10 +179,15 @@ def analyze_module(
         analysis.facts = draft.build(lambda node: Location(path, *spans.range(node)))
     for guard in guards:
         rule_class = type(guard.rule)
-        analysis.findings.extend(
-            _finding(rule_class, path, r, spans, analysis.lines, analysis.scopes)
-            for r in guard.rule.reports
-        )
+        proposals = []
+        for r in guard.rule.reports:
+            finding = _finding(rule_class, path, r, spans, analysis.lines, analysis.scopes)
+            if r.proposed:
+                proposals.append((encode_finding(finding), r.data))
+            else:
+                analysis.findings.append(finding)
+        if proposals and rule_class.code in analysis.states:
+            analysis.states[rule_class.code][_PROPOSALS] = tuple(proposals)
         guard.rule.reports.clear()
         if guard.error is not None:
             analysis.findings.append(internal_error(path, guard, spans))
@@ -203,7 +211,9 @@ def _late_rules(analysis: Analysis, wanted: Callable[[type[Rule]], bool]) -> lis
         if not wanted(rule_class) or rule_class.code in analysis.errored:
             continue
         rule = rule_class(context, options)
-        vars(rule).update(analysis.states.get(rule_class.code, {}))
+        state = dict(analysis.states.get(rule_class.code, {}))
+        rule.proposals = [Proposal(decode_finding(f), data) for f, data in state.pop(_PROPOSALS, ())]
+        vars(rule).update(state)
         guards.append(Guard(rule, context))
     return guards
 

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 
 import libcst as cst
 
-from lint_rules.model import Applicability, Edit, Location, Suppression
+from lint_rules.model import Applicability, Edit, Finding, Location, Suppression
 from lint_rules.rule_api.options import Option
 from lint_rules.knowledge.facts import FileFacts, ProjectIndex
 
@@ -31,6 +31,7 @@ __all__ = [
     "Context",
     "Invalid",
     "Option",
+    "Proposal",
     "Report",
     "Rule",
     "Valid",
@@ -83,6 +84,8 @@ class Invalid:
     message: str | None = None
     # When given, applying the finding's fix must give exactly this source.
     fixed: str | None = None
+    # True: the finding must come without a fix (the facts the fix relies on are unknown).
+    no_fix: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "code", _dedent(self.code))
@@ -112,6 +115,19 @@ class Report:
     # The node ``replacement`` replaces, when it is not the reported node (a fix that
     # moves a statement replaces the whole module).
     fix_node: cst.CSTNode | None = None
+    # A proposal (see ``Rule.propose``): the finding is judged with the project, and
+    # ``data`` (plain values) is what the judgement needs to know of it.
+    proposed: bool = False
+    data: Any = None
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A finding a visitor proposed, positioned and with its fix worked out, for the
+    rule's ``check`` to confirm (as it is, reworded, without its fix) or drop."""
+
+    finding: Finding
+    data: Any = None
 
 
 class Context:
@@ -181,6 +197,7 @@ class Rule:
         given = dict(options or {})
         self.settings: dict[str, Any] = {o.name: given.get(o.name, o.default) for o in self.options}
         self.reports: list[Report] = []
+        self.proposals: list[Proposal] = []
 
     # -- reporting -------------------------------------------------------------------
 
@@ -225,10 +242,62 @@ class Rule:
             Report(None, text, title, related=tuple(related), location=location, edits=tuple(edits))
         )
 
+    def propose(
+        self,
+        node: cst.CSTNode,
+        message: str | None = None,
+        *,
+        data: Any = None,
+        replacement: cst.CSTNode | cst.RemovalSentinel | None = None,
+        fix_node: cst.CSTNode | None = None,
+        end_node: cst.CSTNode | None = None,
+        related: Sequence[Location] = (),
+        **fields: Any,
+    ) -> None:
+        """Like :meth:`report`, for a finding whose verdict depends on the project (what
+        ``get_db`` does, which class is the ORM user): the engine positions it and works
+        out its fix with the file, then gives it to :meth:`check` in ``self.proposals``,
+        where :meth:`confirm` keeps it. ``data`` (plain values) goes with it."""
+        if not self.needs_project:
+            raise TypeError(f"{self.code} proposes findings but does not define check()")
+        if replacement is not None and self.fix_safety is None:
+            raise TypeError(f"{self.code} offers a fix but declares no fix_safety")
+        # The message and the fix's title may be left to ``confirm`` (no ``fields`` yet).
+        text = message if message is not None else self.message.format(**fields)
+        title = self.fix_title.format(**fields) if self.fix_title and fields else None
+        self.reports.append(
+            Report(node, text, title, replacement, end_node, tuple(related), fix_node=fix_node, proposed=True, data=data)
+        )
+
+    def confirm(
+        self,
+        proposal: Proposal,
+        message: str | None = None,
+        *,
+        fix: bool = True,
+        edits: Sequence[Edit] | None = None,
+        **fields: Any,
+    ) -> None:
+        """Report a proposal (in :meth:`check`): with its own message, or ``message``, or
+        the class's template filled from ``fields``; with its fix, other ``edits``, or
+        (``fix=False``) none."""
+        finding = proposal.finding
+        if message is None:
+            message = self.message.format(**fields) if fields else finding.message
+        title = self.fix_title.format(**fields) if self.fix_title and fields else finding.fix_title
+        if edits is None:
+            edits = finding.fix.edits if fix and finding.fix is not None else ()
+        location = Location(finding.path, finding.start, finding.end)
+        self.reports.append(
+            Report(None, message, title, related=finding.related, location=location, edits=tuple(edits))
+        )
+
     # -- project-wide checks --------------------------------------------------------------
 
     #: Set by rules that define ``check``: the engine then builds the project index.
     needs_project: ClassVar[bool] = False
+    #: What the visitors proposed (see :meth:`propose`), given back before :meth:`check`.
+    proposals: list[Proposal]
 
     def check(self, facts: FileFacts, project: ProjectIndex) -> None:
         """Judge this file with the facts of the whole project (override in project rules).
