@@ -33,6 +33,9 @@ def _types() -> dict[str, tuple[type, tuple[str, ...]]]:
         facts.RouteFact,
         facts.PermissionUse,
         facts.TopicFact,
+        facts.SessionFact,
+        facts.InclusionFact,
+        facts.LoaderFact,
         Location,
         Position,
     )

@@ -85,8 +85,8 @@ class FactsGuard:
     """The facts collector, isolated like a rule: if it fails, the file gets an
     internal-error finding and no facts (project-wide rules then skip it)."""
 
-    def __init__(self, path: str) -> None:
-        self.draft = FactsCollector(path)
+    def __init__(self, path: str, source: str = "") -> None:
+        self.draft = FactsCollector(path, source)
         self.error: BaseException | None = None
         self.error_node: cst.CSTNode | None = None
 

@@ -18,13 +18,24 @@ from lint_rules.knowledge.facts import (
     ClassFact,
     Declaration,
     FileFacts,
+    InclusionFact,
+    LoaderFact,
     Member,
     PermissionUse,
     RouteFact,
+    SessionFact,
     TopicFact,
 )
 from lint_rules.knowledge.matchers.imports import import_map
 from lint_rules.knowledge.matchers.modules import module_declarations
+from lint_rules.knowledge.matchers.project import (
+    SESSION_METHODS,
+    include_router_calls,
+    init_params,
+    module_loaders,
+    return_annotation,
+    session_calls,
+)
 from lint_rules.knowledge.matchers.routes import local_router_names, routes_of
 from lint_rules.knowledge.matchers.signatures import (
     all_params,
@@ -98,8 +109,9 @@ def returned_inner_functions(function: cst.FunctionDef) -> list[cst.FunctionDef]
 class FactsCollector:
     """Collects the facts of one file during the shared traversal."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, source: str = "") -> None:
         self.path = path
+        self.source = source
         self.nodes: list[cst.CSTNode] = []
         self._pending: list[Callable[[Locate], Any]] = []
         self.imports: dict[str, str] = {}
@@ -113,6 +125,10 @@ class FactsCollector:
         self._routes: list[Callable[[Locate], RouteFact]] = []
         self._uses: list[Callable[[Locate], PermissionUse]] = []
         self._topics: list[Callable[[Locate], TopicFact]] = []
+        self.returns: dict[str, str] = {}
+        self._sessions: list[Callable[[Locate], SessionFact]] = []
+        self._inclusions: list[Callable[[Locate], InclusionFact]] = []
+        self._loaders: list[Callable[[Locate], LoaderFact]] = []
 
     def _keep(self, node: cst.CSTNode) -> cst.CSTNode:
         self.nodes.append(node)
@@ -156,10 +172,24 @@ class FactsCollector:
                 )
                 self._function_dependencies(statement, aliases)
                 self._function_routes(statement, router_names, aliases)
+                self._session(statement)
             elif isinstance(statement, cst.SimpleStatementLine):
                 self._topic(statement)
         for declaration in module_declarations(module):
             self._declaration(declaration.statement, declaration.target, declaration.kind, declaration.call)
+        # How the app is wired (app/api.py, app/module.py): rare words, so most files skip the scans.
+        if "include_router" in self.source:
+            for inclusion in include_router_calls(module):
+                self._keep(inclusion.call)
+                self._inclusions.append(
+                    lambda locate, i=inclusion: InclusionFact(i.target, locate(i.call))
+                )
+        if "hasattr" in self.source and "glob" in self.source:
+            for loader in module_loaders(module):
+                self._keep(loader.node.iter)
+                self._loaders.append(
+                    lambda locate, l=loader: LoaderFact(l.pattern, l.attribute, locate(l.node.iter))
+                )
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         value = node.value
@@ -180,6 +210,20 @@ class FactsCollector:
             self._uses.append(lambda locate: PermissionUse(dotted, qualified_origin, member, locate(node)))
 
     # -- pieces ---------------------------------------------------------------------------
+
+    def _session(self, node: cst.FunctionDef) -> None:
+        """A session dependency: a generator annotated with a session type, or named so."""
+        annotation = self.returns.get(node.name.value, "")
+        name = node.name.value.lower()
+        if "Session" not in annotation and "db" not in name and "session" not in name:
+            return
+        calls = session_calls(node)
+        if calls is None:
+            return
+        self._keep(node.name)
+        ordered = tuple(m for m in ("commit", "rollback", "close") if m in calls)
+        assert set(ordered) <= SESSION_METHODS
+        self._sessions.append(lambda locate: SessionFact(node.name.value, ordered, locate(node.name)))
 
     def _class(self, node: cst.ClassDef) -> None:
         self._keep(node)
@@ -209,6 +253,8 @@ class FactsCollector:
                         if target.value == "__tablename__" and tablename_node is None:
                             tablename_node = self._keep(value) if value is not None else None
 
+        initializer = init_params(node)
+
         def build(locate: Locate) -> ClassFact:
             tablename = next(((v, n) for name, v, n in members if name == "__tablename__"), None)
             return ClassFact(
@@ -221,6 +267,7 @@ class FactsCollector:
                 classmethods=tuple(classmethods),
                 tablename=tablename[0] if tablename else None,
                 tablename_location=locate(tablename_node) if tablename_node is not None else None,
+                init_params=initializer,
             )
 
         self._classes.append(build)
@@ -321,7 +368,13 @@ class FactsCollector:
         of a dependency factory (the functions it returns)."""
         name = node.name.value
         self.function_dependencies[name] = tuple(param_dependency_refs(node, aliases))
+        returned = return_annotation(node)
+        if returned is not None:
+            self.returns[name] = returned
         inner = returned_inner_functions(node)
+        inner_returns = [r for r in map(return_annotation, inner) if r is not None]
+        if inner_returns:
+            self.returns[f"{name}()"] = inner_returns[0]
         if inner:
             self.function_params[f"{name}()"] = tuple(
                 dict.fromkeys(p.name.value for f in inner for p in all_params(f))
@@ -375,4 +428,8 @@ class FactsCollector:
             function_params=dict(self.function_params),
             function_dependencies=dict(self.function_dependencies),
             constants=dict(self.constants),
+            returns=dict(self.returns),
+            sessions=tuple(b(locate) for b in self._sessions),
+            inclusions=tuple(b(locate) for b in self._inclusions),
+            loaders=tuple(b(locate) for b in self._loaders),
         )

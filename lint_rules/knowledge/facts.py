@@ -78,6 +78,8 @@ class ClassFact:
     classmethods: tuple[str, ...] = ()
     tablename: str | None = None
     tablename_location: Location | None = None  # the string value of ``__tablename__ = "..."``
+    # The parameters of the class's own ``__init__`` (but ``self``); None when it has none.
+    init_params: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,34 @@ class TopicFact:
 
 
 @dataclass(frozen=True)
+class SessionFact:
+    """A module-level generator that hands out a database session (``get_db``): what it
+    calls on it (``commit``, ``rollback``, ``close``, in that order when present)."""
+
+    name: str
+    calls: tuple[str, ...]
+    location: Location  # the ``def``
+
+
+@dataclass(frozen=True)
+class InclusionFact:
+    """``<x>.include_router(<target>)``, anywhere in the file."""
+
+    target: str  # as written: ``endpoints_auth.router``, ``module.router``
+    location: Location
+
+
+@dataclass(frozen=True)
+class LoaderFact:
+    """A loop that imports the files ``pattern`` matches and keeps their ``attribute``
+    (``for f in Path().glob("app/modules/*/endpoints_*.py"): ... hasattr(m, "module")``)."""
+
+    pattern: str
+    attribute: str
+    location: Location
+
+
+@dataclass(frozen=True)
 class FileFacts:
     path: str  # project-relative POSIX path
     classes: tuple[ClassFact, ...] = ()
@@ -131,6 +161,12 @@ class FileFacts:
     # ``RouteFact.dependency_refs``.
     function_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     constants: Mapping[str, str] = field(default_factory=dict)  # NAME = "literal" at module level
+    # Return annotations of module-level functions as written (``models_users.CoreUser``),
+    # keyed like ``function_params`` (``f()``: the function a factory ``f`` returns).
+    returns: Mapping[str, str] = field(default_factory=dict)
+    sessions: tuple[SessionFact, ...] = ()
+    inclusions: tuple[InclusionFact, ...] = ()
+    loaders: tuple[LoaderFact, ...] = ()
 
     @cached_property
     def parts(self) -> tuple[str, ...]:
