@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from lint_rules.cli import main
 from lint_rules.engine import runner
 from lint_rules.engine.registry import all_rules
+from lint_rules.rules.hyp042_db_commit_rollback import GET_DB_COMMITS
 
 ENDPOINTS = "app/modules/demo/endpoints_demo.py"
 CRUDS = "app/modules/demo/cruds_demo.py"
@@ -157,7 +158,7 @@ def test_crlf_and_lone_cr_line_endings(project, newline: str) -> None:
 
 def test_tabs_count_as_one_column(project) -> None:
     source = "async def delete_item(db):\n\tif db:\n\t\tawait db.commit()\n"
-    root = project({CRUDS: source.encode()})
+    root = project({CRUDS: source.encode(), **GET_DB_COMMITS})
     output = concise("--select", "HYP042").output
     assert output.startswith(f"{CRUDS}:3:9: HYP042 [*] `db.commit()`")  # the message is HYP042's business
     assert output.count("\n") == 1

@@ -1,8 +1,29 @@
 import libcst as cst
 
 from lint_rules.rule_api.base import Applicability, Invalid, Rule, Valid
-from lint_rules.knowledge.matchers.modules import endpoints_shape, expected_declaration
+from lint_rules.knowledge.facts import FileFacts, ProjectIndex
+from lint_rules.knowledge.matchers.modules import endpoints_shape
+from lint_rules.knowledge.project_model import model_of
 from lint_rules.knowledge.matchers.moves import moved_declaration
+
+
+# A 2024 tree: the loader reads `module` from app/modules only, and `Module` takes no factory.
+LEGACY_LOADER = {
+    "app/modules/module_list.py": """
+        module_list = []
+        for endpoints_file in Path().glob("app/modules/*/endpoints_*.py"):
+            endpoint_module = importlib.import_module(".".join(endpoints_file.with_suffix("").parts))
+            if hasattr(endpoint_module, "module"):
+                module_list.append(endpoint_module.module)
+    """,
+}
+LEGACY_MODULE = {
+    "app/types/module.py": """
+        class Module:
+            def __init__(self, root: str, tag: str, router: APIRouter | None = None, default_allowed_groups_ids=None):
+                self.root = root
+    """,
+}
 
 
 class ModuleDeclaredFirst(Rule):
@@ -22,6 +43,12 @@ class ModuleDeclaredFirst(Rule):
     module (visibility-only modules).
 
     A missing declaration is reported on line 1; a late one on the declaration itself.
+    Which variable the loader looks for, and in which files, is read from the checked tree
+    (the `for ... in Path().glob(...)` loops of `app/module.py`; `hyperion-lint project`
+    shows them): Hyperion before 2025 loaded `module` from `app/modules` only, and its core
+    endpoints files exposed a plain `router` that `app/api.py` included, so they need no
+    declaration (HYP005 checks that their routers are included). Where the tree has no
+    loader, today's is assumed.
 
     ## Example
     ```python
@@ -68,8 +95,21 @@ class ModuleDeclaredFirst(Rule):
     message = "`{target} = {kind}(...)` comes after the first route `{function}`; move it (and the APIRouter it is given) above the first route"
     fix_title = "Move the module declaration above the first route"
     fix_safety = Applicability.UNSAFE
+    needs_project = True
 
     VALID = [
+        # A 2024 tree: the loader reads app/modules only; core routers are included by app/api.py.
+        Valid(
+            """
+            router = APIRouter()
+
+
+            @router.get("/users/me", status_code=200)
+            async def read_me(): ...
+            """,
+            path="app/core/users/endpoints_users.py",
+            files=LEGACY_LOADER,
+        ),
         Valid(
             """
             from app.types.module import Module
@@ -175,6 +215,17 @@ class ModuleDeclaredFirst(Rule):
         ),
     ]
     INVALID = [
+        # In that tree a module is declared without `factory=`: the message follows `Module`.
+        Invalid(
+            """
+            @module.router.get("/demo/items", status_code=200)
+            async def read_items(): ...
+            """,
+            files={**LEGACY_LOADER, **LEGACY_MODULE},
+            line=1,
+            column=1,
+            message="This endpoints file declares no module, so the app loader skips it; add `module = Module(root=..., tag=...)` after the imports, before every route",
+        ),
         Invalid(
             """
             from app.types.module import Module
@@ -488,21 +539,15 @@ class ModuleDeclaredFirst(Rule):
 
     def visit_Module(self, node: cst.Module) -> None:
         shape = endpoints_shape(node)
-        variable, kind = expected_declaration(self.context.is_core)
         if not shape.declarations:
-            if variable in shape.names:
-                return  # bound some other way (a factory function, an import): trust it
-            what = "core module" if self.context.is_core else "module"
-            # Line 1, column 1; the range stops at the end of the first statement rather than
-            # covering the whole file.
-            self.report(
+            # Whether a declaration is missing depends on how the app loads this file: the
+            # project says (see ``check``). Line 1, column 1; the range stops at the end of
+            # the first statement rather than covering the whole file.
+            self.propose(
                 node,
+                "",
                 end_node=node.body[0] if node.body else None,
-                message=(
-                    f"This endpoints file declares no {what}, so the app loader skips it; add "
-                    f"`{variable} = {kind}(root=..., tag=..., factory=...)` after the imports, "
-                    "before every route"
-                ),
+                data=tuple(sorted(shape.names)),
             )
             return
         if shape.first_route is None or shape.first_route_ordinal is None:
@@ -517,4 +562,20 @@ class ModuleDeclaredFirst(Rule):
                 target=declaration.targets[0] or "module",
                 kind=declaration.kind,
                 function=shape.first_route.name,
+            )
+
+    def check(self, facts: FileFacts, project: ProjectIndex) -> None:
+        model = model_of(project)
+        variable = model.loaded_as(facts.path).value
+        for proposal in self.proposals:
+            names = proposal.data
+            if variable is None or variable in names:
+                # No loader reads this file (its routers reach the app by `include_router`,
+                # see HYP005), or the variable is bound some other way: trust it.
+                continue
+            what = "core module" if model.declaration_class(facts) == "CoreModule" else "module"
+            self.confirm(
+                proposal,
+                f"This endpoints file declares no {what}, so the app loader skips it; add "
+                f"`{model.declaration_example(facts, variable)}` after the imports, before every route",
             )

@@ -1,7 +1,25 @@
 import libcst as cst
 
 from lint_rules.rule_api.base import Invalid, Rule, Valid
-from lint_rules.knowledge.matchers.modules import endpoints_shape, expected_declaration
+from lint_rules.knowledge.facts import FileFacts, ProjectIndex
+from lint_rules.knowledge.matchers.modules import endpoints_shape
+from lint_rules.knowledge.project_model import model_of
+
+
+# A fork whose loader reads `module` in app/core too, and that has no `CoreModule`.
+CORE_AS_MODULE = {
+    "app/module.py": """
+        for endpoints_file in Path().glob("app/core/*/endpoints_*.py"):
+            endpoint_module = importlib.import_module(".".join(endpoints_file.with_suffix("").parts))
+            if hasattr(endpoint_module, "module"):
+                modules.append(endpoint_module.module)
+    """,
+    "app/types/module.py": """
+        class Module:
+            def __init__(self, root: str, tag: str, router: APIRouter | None = None):
+                self.root = root
+    """,
+}
 
 
 class ModuleVariableName(Rule):
@@ -21,7 +39,10 @@ class ModuleVariableName(Rule):
     that core modules never use.
 
     The finding points at the variable when the name is wrong, and at the class when only
-    the class is wrong.
+    the class is wrong. The variable is the one the loader of the checked tree looks for
+    (`hyperion-lint project` shows it); a file that no loader reads is not checked, and a
+    tree without `CoreModule` declares every module with `Module`. Where the tree has no
+    loader, today's is assumed.
 
     ## Example
     ```python
@@ -45,8 +66,16 @@ class ModuleVariableName(Rule):
     name = "module-variable-name"
     message = "This {kind} is bound to `{target}`, but the app loader only looks for `{expected}` and silently skips the module otherwise; write `{expected} = {expected_class}(...)`"
     fix_title = "Declare it as `{expected} = {expected_class}(...)`"
+    needs_project = True
 
     VALID = [
+        Valid(
+            """
+            module = Module(root="demo", tag="Demo")
+            """,
+            path="app/core/demo/endpoints_demo.py",
+            files=CORE_AS_MODULE,
+        ),
         Valid(
             """
             module = Module(
@@ -106,6 +135,16 @@ class ModuleVariableName(Rule):
     INVALID = [
         Invalid(
             """
+            core_module = Module(root="demo", tag="Demo")
+            """,
+            path="app/core/demo/endpoints_demo.py",
+            files=CORE_AS_MODULE,
+            line=1,
+            column=1,
+            message="This Module is bound to `core_module`, but the app loader only looks for `module` and silently skips the module otherwise; write `module = Module(...)`",
+        ),
+        Invalid(
+            """
             demo_module = Module(root="demo", tag="Demo", factory=None)
 
 
@@ -160,30 +199,41 @@ class ModuleVariableName(Rule):
     ]
 
     def visit_Module(self, node: cst.Module) -> None:
-        expected, expected_class = expected_declaration(self.context.is_core)
+        # What the loader expects of this file is read from the project (see ``check``):
+        # propose both places, the variable and the class, for each declaration.
         for declaration in endpoints_shape(node).declarations:
-            if expected not in declaration.targets:
-                self.report(
-                    declaration.target_nodes[0],
-                    kind=declaration.kind,
-                    target=declaration.targets[0] or "an expression",
-                    expected=expected,
-                    expected_class=expected_class,
-                )
-            elif declaration.kind != expected_class:
-                if self.context.is_core:
+            data = (tuple(t or "" for t in declaration.targets), declaration.kind)
+            self.propose(declaration.target_nodes[0], "", data=("name", *data))
+            self.propose(declaration.call.func, "", data=("class", *data))
+
+    def check(self, facts: FileFacts, project: ProjectIndex) -> None:
+        model = model_of(project)
+        expected = model.loaded_as(facts.path).value
+        if expected is None:
+            return  # no loader reads this file: its module is not found by a variable name
+        expected_class = model.declaration_class(facts)
+        for proposal in self.proposals:
+            where, targets, kind = proposal.data
+            if expected not in targets:
+                if where == "name":
+                    self.confirm(
+                        proposal,
+                        kind=kind,
+                        target=targets[0] or "an expression",
+                        expected=expected,
+                        expected_class=expected_class,
+                    )
+            elif kind != expected_class and where == "class":
+                if expected_class == "CoreModule":
                     why = "core modules are always visible and are declared with `CoreModule`"
                 else:
                     why = (
                         "every module in app/modules must be a `Module` (the app reads its "
                         "visibility settings at start-up)"
                     )
-                self.report(
-                    declaration.call.func,
-                    message=(
-                        f"`{expected}` is a `{declaration.kind}`, but {why}; "
-                        f"write `{expected} = {expected_class}(...)`"
-                    ),
+                self.confirm(
+                    proposal,
+                    f"`{expected}` is a `{kind}`, but {why}; write `{expected} = {expected_class}(...)`",
                     expected=expected,
                     expected_class=expected_class,
                 )

@@ -5,6 +5,17 @@ from lint_rules.knowledge.facts import FileFacts, ProjectIndex, noted
 from lint_rules.knowledge.matchers.modules import endpoints_shape
 from lint_rules.knowledge.matchers.permissions import Verdict, class_verdicts
 from lint_rules.knowledge.permission_index import Owner, PermissionIndex
+from lint_rules.knowledge.project_model import model_of
+
+
+# A 2024 tree: `Module` takes neither `factory=` nor `permissions=`, and there is no `Factory`.
+NO_FACTORY_TREE = {
+    "app/types/module.py": """
+        class Module:
+            def __init__(self, root: str, tag: str, router: APIRouter | None = None, default_allowed_groups_ids=None):
+                self.root = root
+    """,
+}
 
 
 class PermissionsClassBase(Rule):
@@ -24,6 +35,9 @@ class PermissionsClassBase(Rule):
     (or one that cannot be found) is not judged, nor is a `permissions=` class imported from
     another file (it is judged in its own file).
 
+
+    Where the checked tree has no `ModulePermissions` class (Hyperion before 2025),
+    there is nothing to subclass and the rule reports nothing.
     ## Why is this bad?
     `ModulePermissions` is the type `Module(permissions=...)` is declared to take: at start-up
     the app lists the members of every module's permissions class and registers them as
@@ -67,6 +81,17 @@ class PermissionsClassBase(Rule):
     pending: frozenset[str] = frozenset()
 
     VALID = [
+        Valid(
+            """
+            from pydantic import BaseModel
+
+
+            class DemoPermissions(BaseModel):
+                access_demo: str = "access_demo"
+            """,
+            path="app/modules/demo/permissions_demo.py",
+            files=NO_FACTORY_TREE,
+        ),
         Valid(
             """
             from app.core.permissions.type_permissions import ModulePermissions
@@ -340,11 +365,15 @@ class PermissionsClassBase(Rule):
                 problem = f"subclasses {bases}"
             else:
                 problem = "has no base class"
-            self.report(found.classdef, name=name, problem=problem)
+            self.propose(found.classdef, name=name, problem=problem)
         self.pending = frozenset(pending)
 
     def check(self, facts: FileFacts, project: ProjectIndex) -> None:
         """The classes whose base is imported: follow the base through the project."""
+        if not model_of(project).has_module_permissions.value:
+            return  # a tree without `ModulePermissions`: nothing to subclass
+        for proposal in self.proposals:
+            self.confirm(proposal)
         if not self.pending:
             return
         index = PermissionIndex.of(project)

@@ -4,6 +4,7 @@ from lint_rules.model import Location
 from lint_rules.rule_api.base import Invalid, Rule, Valid
 from lint_rules.knowledge.facts import FileFacts, ProjectIndex, noted, place
 from lint_rules.knowledge.permission_index import Owner, PermissionIndex, enum_members
+from lint_rules.knowledge.project_model import model_of
 
 MODULE_AREAS = ("modules", "core")
 
@@ -16,6 +17,16 @@ def module_of(path: str) -> tuple[str, str] | None:
     return None
 
 
+# A 2024 tree: `Module` takes neither `factory=` nor `permissions=`, and there is no `Factory`.
+NO_FACTORY_TREE = {
+    "app/types/module.py": """
+        class Module:
+            def __init__(self, root: str, tag: str, router: APIRouter | None = None, default_allowed_groups_ids=None):
+                self.root = root
+    """,
+}
+
+
 class PermissionsNotRegistered(Rule):
     """
     ## What it does
@@ -26,6 +37,9 @@ class PermissionsNotRegistered(Rule):
 
     A class with no permission in it (an intermediate base) is not checked.
 
+
+    Where the checked tree's `Module` takes no `permissions=` (Hyperion before 2025),
+    there is nothing to register and the rule reports nothing.
     ## Why is this bad?
     At start-up the app registers the members of the class each module passes as
     `Module(permissions=...)` and nothing else: the permissions list of the admin page, the
@@ -68,6 +82,16 @@ class PermissionsNotRegistered(Rule):
     needs_project = True
 
     VALID = [
+        Valid(
+            """
+            class DemoPermissions(ModulePermissions):
+                access_demo = "access_demo"
+
+
+            module = Module(root="demo", tag="Demo")
+            """,
+            files=NO_FACTORY_TREE,
+        ),
         Valid(
             """
             from app.core.permissions.type_permissions import ModulePermissions
@@ -341,6 +365,8 @@ class PermissionsNotRegistered(Rule):
         module = module_of(facts.path)
         if module is None or not facts.classes:
             return
+        if not model_of(project).module_accepts("permissions").value:
+            return  # `Module` takes no `permissions=` in this tree: nothing can be registered
         area, folder = module
         index = PermissionIndex.of(project)
         for cls in facts.classes:

@@ -1,5 +1,7 @@
 import libcst as cst
 
+from lint_rules.knowledge.facts import FileFacts, ProjectIndex
+from lint_rules.knowledge.project_model import model_of
 from lint_rules.rule_api.base import Applicability, Invalid, Rule, Valid
 from lint_rules.knowledge.matchers.signatures import (
     all_params,
@@ -8,6 +10,37 @@ from lint_rules.knowledge.matchers.signatures import (
 )
 
 _METHODS = frozenset({"commit", "rollback"})
+
+# ``get_db`` as today's Hyperion writes it: it owns the request's transaction.
+GET_DB_COMMITS = {
+    "app/dependencies.py": """
+        async def get_db() -> AsyncGenerator[AsyncSession, None]:
+            async with SessionLocal() as db:
+                try:
+                    yield db
+                except HTTPException:
+                    await db.commit()
+                    raise
+                except Exception:
+                    await db.rollback()
+                    raise
+                else:
+                    await db.commit()
+                finally:
+                    await db.close()
+    """
+}
+# ``get_db`` as Hyperion wrote it before mid-2025: it closes the session, cruds commit.
+GET_DB_CLOSES = {
+    "app/dependencies.py": """
+        async def get_db() -> AsyncGenerator[AsyncSession, None]:
+            async with SessionLocal() as db:
+                try:
+                    yield db
+                finally:
+                    await db.close()
+    """
+}
 
 
 class DbCommitRollback(Rule):
@@ -31,6 +64,12 @@ class DbCommitRollback(Rule):
     Startup code, factories, tests and `get_db` itself manage their own sessions and are
     not checked (the rule only runs on `cruds_*.py` and `endpoints_*.py`).
 
+    The rule reads `get_db` in the checked tree (`hyperion-lint project` shows what it
+    read). Where `get_db` only closes the session (Hyperion before mid-2025, and forks
+    of it), committing is the crud's job: nothing is reported. Where the tree has no
+    `get_db` (a file linted alone, a partial checkout), today's Hyperion is assumed and
+    the findings are reported, without the fix.
+
     ## Example
     ```python
     async def create_advert(advert: models_advert.Advert, db: AsyncSession) -> None:
@@ -47,7 +86,8 @@ class DbCommitRollback(Rule):
 
     ## Fix safety
     The fix replaces `commit()` by `flush()`, which sends the changes without ending the
-    transaction; `get_db` commits them at the end of the request. It is unsafe: code that
+    transaction; `get_db` commits them at the end of the request. It is offered only
+    where the tree's own `get_db` is read and commits. It is unsafe: code that
     relied on the commit (another session reading the rows, a `try`/`except IntegrityError`
     around it, a caller that is not an endpoint and has no `get_db`) behaves differently.
     `rollback()` has no fix: raise an exception instead, and `get_db` rolls back.
@@ -62,6 +102,7 @@ class DbCommitRollback(Rule):
     fix_title = "{action}"
     fix_safety = Applicability.UNSAFE
     applies_to = ("cruds_*.py", "endpoints_*.py")
+    needs_project = True
 
     VALID = [
         Valid(
@@ -70,6 +111,23 @@ class DbCommitRollback(Rule):
                 db.add(item)
                 await db.flush()
             """
+        ),
+        # Where `get_db` only closes the session, the crud's commit is how data is saved.
+        Valid(
+            """
+            async def create_item(item: models_demo.Item, db: AsyncSession) -> None:
+                db.add(item)
+                await db.commit()
+
+            async def delete_item(item_id: UUID, db: AsyncSession) -> None:
+                try:
+                    await db.execute(delete(models_demo.Item))
+                    await db.commit()
+                except IntegrityError:
+                    await db.rollback()
+                    raise
+            """,
+            files=GET_DB_CLOSES,
         ),
         Valid(
             """
@@ -126,6 +184,7 @@ class DbCommitRollback(Rule):
             line=3,
             column=11,
             message="`db.commit()` ends the request's transaction, which `get_db` owns; use `await db.flush()` to send pending changes, and `get_db` commits them at the end of the request",
+            files=GET_DB_COMMITS,
             fixed="""
             async def create_item(item: models_demo.Item, db: AsyncSession) -> None:
                 db.add(item)
@@ -143,6 +202,18 @@ class DbCommitRollback(Rule):
             line=4,
             column=15,
             message="`db.rollback()` ends the request's transaction, which `get_db` owns; raise an exception instead, and `get_db` rolls the transaction back",
+            files=GET_DB_COMMITS,
+        ),
+        # No `get_db` in the tree: today's Hyperion is assumed, and no fix is offered.
+        Invalid(
+            """
+            async def create_item(item: models_demo.Item, db: AsyncSession) -> None:
+                db.add(item)
+                await db.commit()
+            """,
+            line=3,
+            column=11,
+            no_fix=True,
         ),
         Invalid(
             """
@@ -156,6 +227,7 @@ class DbCommitRollback(Rule):
             path="app/modules/demo/endpoints_demo.py",
             line=6,
             column=11,
+            files=GET_DB_COMMITS,
             fixed="""
             Database = Annotated[AsyncSession, Depends(get_db)]
 
@@ -178,6 +250,7 @@ class DbCommitRollback(Rule):
             path="app/modules/demo/endpoints_demo.py",
             line=6,
             column=9,
+            files=GET_DB_COMMITS,
             fixed="""
             @module.router.delete("/demo/items", status_code=204, response_model=None)
             async def delete_items(
@@ -199,6 +272,7 @@ class DbCommitRollback(Rule):
             """,
             line=6,
             column=15,
+            files=GET_DB_COMMITS,
             fixed="""
             class ItemStore:
                 def __init__(self, db: AsyncSession) -> None:
@@ -227,6 +301,9 @@ class DbCommitRollback(Rule):
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.sessions.pop()
 
+    def leave_Module(self, node: cst.Module) -> None:
+        del self.aliases, self.sessions  # syntax, not state for `check`
+
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         if node.args or not isinstance(func, cst.Attribute) or func.attr.value not in _METHODS:
@@ -249,7 +326,7 @@ class DbCommitRollback(Rule):
         method = func.attr.value
         call = f"{receiver_text}.{method}"
         if method == "commit":
-            self.report(
+            self.propose(
                 node,
                 replacement=node.with_changes(func=func.with_changes(attr=cst.Name("flush"))),
                 call=call,
@@ -257,9 +334,16 @@ class DbCommitRollback(Rule):
                 action=f"Replace `{call}()` by `{receiver_text}.flush()`",
             )
         else:
-            self.report(
+            self.propose(
                 node,
                 call=call,
                 advice="raise an exception instead, and `get_db` rolls the transaction back",
                 action=f"Remove `{call}()` and raise an exception",
             )
+
+    def check(self, facts: FileFacts, project: ProjectIndex) -> None:
+        commits = model_of(project).session_commits("get_db")
+        if not commits.value:
+            return  # `get_db` only closes the session: committing is the code's own job
+        for proposal in self.proposals:
+            self.confirm(proposal, fix=commits.known)

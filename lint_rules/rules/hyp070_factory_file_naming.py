@@ -3,6 +3,17 @@ from pathlib import PurePosixPath
 from lint_rules.rule_api.base import Invalid, Rule, Valid
 from lint_rules.knowledge.facts import FileFacts, ProjectIndex
 from lint_rules.knowledge.module_index import ModuleIndex, module_of
+from lint_rules.knowledge.project_model import model_of
+
+
+# A 2024 tree: `Module` takes neither `factory=` nor `permissions=`, and there is no `Factory`.
+NO_FACTORY_TREE = {
+    "app/types/module.py": """
+        class Module:
+            def __init__(self, root: str, tag: str, router: APIRouter | None = None, default_allowed_groups_ids=None):
+                self.root = root
+    """,
+}
 
 
 class FactoryFileNaming(Rule):
@@ -13,6 +24,9 @@ class FactoryFileNaming(Rule):
     module's `factory_<module>.py`, directly in the module folder. The base is resolved
     through imports, so a class that merely ends with `Factory` is not concerned.
 
+
+    Where the checked tree has no `Factory` class (Hyperion before mid-2025), the rule
+    reports nothing.
     ## Why is this bad?
     The factories fill an empty development database with fake data, module by module.
     Readers (and the layout rules) look for a module's factory in `factory_<module>.py`;
@@ -47,6 +61,18 @@ class FactoryFileNaming(Rule):
     needs_project = True
 
     VALID = [
+        Valid(
+            """
+            from app.types.factory import Factory
+
+
+            class DemoFactory(Factory):
+                @classmethod
+                async def run(cls, db, settings) -> None: ...
+            """,
+            path="app/modules/demo/utils_demo.py",
+            files={**NO_FACTORY_TREE, "app/modules/demo/endpoints_demo.py": "module = Module(root='demo', tag='Demo')\n"},
+        ),
         Valid(
             """
             from app.types.factory import Factory
@@ -166,7 +192,7 @@ class FactoryFileNaming(Rule):
     ]
 
     def check(self, facts: FileFacts, project: ProjectIndex) -> None:
-        if not facts.classes:
+        if not facts.classes or not model_of(project).has_factory.value:
             return
         found = module_of(facts.path)
         if found is None:

@@ -1,8 +1,19 @@
 from lint_rules.rule_api.base import Invalid, Rule, Valid
 from lint_rules.knowledge.facts import FileFacts, ProjectIndex
 from lint_rules.knowledge.module_index import ModuleIndex
+from lint_rules.knowledge.project_model import model_of
 
 REQUIRED = ("run", "should_run")
+
+
+# A 2024 tree: `Module` takes neither `factory=` nor `permissions=`, and there is no `Factory`.
+NO_FACTORY_TREE = {
+    "app/types/module.py": """
+        class Module:
+            def __init__(self, root: str, tag: str, router: APIRouter | None = None, default_allowed_groups_ids=None):
+                self.root = root
+    """,
+}
 
 
 class FactoryClassShape(Rule):
@@ -14,6 +25,9 @@ class FactoryClassShape(Rule):
     `run` and `should_run` as `@classmethod`s (its own, or inherited from a project base
     class other than `Factory`, whose abstract ones do not count).
 
+
+    Where the checked tree has no `Factory` class (Hyperion before mid-2025), the rule
+    reports nothing.
     ## Why is this bad?
     At startup in development, Hyperion runs every factory given to `Module(factory=...)`:
     it orders them by `depends_on`, then awaits `factory.should_run(db)` and
@@ -58,6 +72,14 @@ class FactoryClassShape(Rule):
     needs_project = True
 
     VALID = [
+        Valid(
+            """
+            class DemoFactory:
+                def make(self) -> None: ...
+            """,
+            path="app/modules/demo/factory_demo.py",
+            files=NO_FACTORY_TREE,
+        ),
         Valid(
             """
             from app.types.factory import Factory
@@ -177,6 +199,8 @@ class FactoryClassShape(Rule):
     ]
 
     def check(self, facts: FileFacts, project: ProjectIndex) -> None:
+        if not model_of(project).has_factory.value:
+            return  # a tree without `Factory`: there is nothing to subclass
         index = ModuleIndex.of(project)
         for cls in facts.classes:
             verdict = index.is_factory(facts, cls)

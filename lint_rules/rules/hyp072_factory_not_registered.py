@@ -1,6 +1,17 @@
 from lint_rules.rule_api.base import Invalid, Rule, Valid
 from lint_rules.knowledge.facts import FileFacts, ProjectIndex, noted, place
 from lint_rules.knowledge.module_index import ModuleIndex
+from lint_rules.knowledge.project_model import model_of
+
+
+# A 2024 tree: `Module` takes neither `factory=` nor `permissions=`, and there is no `Factory`.
+NO_FACTORY_TREE = {
+    "app/types/module.py": """
+        class Module:
+            def __init__(self, root: str, tag: str, router: APIRouter | None = None, default_allowed_groups_ids=None):
+                self.root = root
+    """,
+}
 
 
 class FactoryNotRegistered(Rule):
@@ -11,6 +22,9 @@ class FactoryNotRegistered(Rule):
     `core_module = CoreModule(...)`). A declaration without `factory=`, with
     `factory=None`, or with another class is reported.
 
+
+    Where the checked tree has no `Factory` class (Hyperion before mid-2025), the rule
+    reports nothing.
     ## Why is this bad?
     Hyperion only runs the factories given to `Module(factory=...)`. A factory that is
     written but not registered never fills the development database: new contributors get
@@ -55,6 +69,15 @@ class FactoryNotRegistered(Rule):
     needs_project = True
 
     VALID = [
+        Valid(
+            """
+            module = Module(root="demo", tag="Demo")
+            """,
+            files={
+                **NO_FACTORY_TREE,
+                "app/modules/demo/factory_demo.py": "from app.types.factory import Factory\n\n\nclass DemoFactory(Factory):\n    pass\n",
+            },
+        ),
         Valid(
             """
             from app.modules.advert.factory_advert import AdvertFactory
@@ -179,7 +202,7 @@ class FactoryNotRegistered(Rule):
     ]
 
     def check(self, facts: FileFacts, project: ProjectIndex) -> None:
-        if not facts.declarations:
+        if not facts.declarations or not model_of(project).has_factory.value:
             return
         index = ModuleIndex.of(project)
         key = index.module_key(facts)

@@ -4,6 +4,7 @@ from lint_rules.model import Location, Position
 from lint_rules.rule_api.base import Invalid, Option, Rule, Valid
 from lint_rules.knowledge.facts import FileFacts, ProjectIndex
 from lint_rules.knowledge.module_index import ModuleIndex
+from lint_rules.knowledge.project_model import model_of
 
 DEFAULT_REQUIRED = ["endpoints", "cruds", "models", "schemas", "factory"]
 
@@ -22,6 +23,9 @@ class ModuleLayout(Rule):
     The finding is reported once per module, at the top of its endpoints file (or of the
     first file of the folder when there is no endpoints file), naming every missing file.
 
+
+    Where the checked tree has no `Factory` class (Hyperion before mid-2025), no
+    `factory_` file is asked for.
     ## Why is this bad?
     Hyperion's app loader finds a module by its `endpoints_*.py` file, and every reader
     finds its way in a module through the same files: routes in `endpoints_`, queries in
@@ -73,6 +77,24 @@ class ModuleLayout(Rule):
     )
 
     VALID = [
+        # A 2024 tree, without `Factory`: no factory file is asked for.
+        Valid(
+            """
+            module = Module(root="demo", tag="Demo")
+
+
+            @module.router.get("/demo/items", status_code=200)
+            async def read_items(): ...
+            """,
+            path="app/modules/demo/endpoints_demo.py",
+            files={
+                "app/types/module.py": "class Module:\n    def __init__(self, root: str, tag: str):\n        self.root = root\n",
+                "app/modules/demo/__init__.py": "",
+                "app/modules/demo/cruds_demo.py": "",
+                "app/modules/demo/models_demo.py": "",
+                "app/modules/demo/schemas_demo.py": "",
+            },
+        ),
         Valid(
             """
             @module.router.get("/cinema/sessions", status_code=200)
@@ -200,7 +222,9 @@ class ModuleLayout(Rule):
             return
         present = {f.kind for f in files}
         has_routes = any(f.routes for f in files)
-        required = list(self.settings["required-kinds"]) if has_routes else ["endpoints"]
+        # A tree without `Factory` has no factories to ask for.
+        kinds = [k for k in self.settings["required-kinds"] if k != "factory" or model_of(project).has_factory.value]
+        required = list(kinds) if has_routes else ["endpoints"]
         if "endpoints" not in required:
             required.insert(0, "endpoints")
         missing = [] if any(PurePosixPath(f.path).name == "__init__.py" for f in files) else ["`__init__.py`"]
@@ -216,5 +240,5 @@ class ModuleLayout(Rule):
             Location(facts.path, start, start),
             module=key.folder,
             missing=", ".join(missing),
-            kinds=", ".join(f"`{kind}_`" for kind in self.settings["required-kinds"]),
+            kinds=", ".join(f"`{kind}_`" for kind in kinds),
         )
