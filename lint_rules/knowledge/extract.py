@@ -43,6 +43,7 @@ from lint_rules.knowledge.matchers.signatures import (
     depends_target,
     is_depends_call,
     param_dependency,
+    unwrap_annotated,
 )
 from lint_rules.knowledge.matchers.syntax import (
     dotted_name,
@@ -126,6 +127,8 @@ class FactsCollector:
         self._uses: list[Callable[[Locate], PermissionUse]] = []
         self._topics: list[Callable[[Locate], TopicFact]] = []
         self.returns: dict[str, str] = {}
+        self.dependency_aliases: dict[str, str] = {}
+        self.aliases: dict[str, cst.BaseExpression] = {}
         self._sessions: list[Callable[[Locate], SessionFact]] = []
         self._inclusions: list[Callable[[Locate], InclusionFact]] = []
         self._loaders: list[Callable[[Locate], LoaderFact]] = []
@@ -159,6 +162,13 @@ class FactsCollector:
             name for name in self.imports if name.endswith(PERMISSIONS_SUFFIX)
         }
         aliases = annotated_aliases(module)
+        self.aliases = aliases
+        for alias, annotation in aliases.items():
+            for item in unwrap_annotated(annotation)[1]:
+                if is_depends_call(item):
+                    assert isinstance(item, cst.Call)
+                    self.dependency_aliases[alias] = dependency_ref(depends_target(item))
+                    break
         router_names = local_router_names(module)
         for statement in module.body:
             if isinstance(statement, cst.ClassDef):
@@ -232,13 +242,17 @@ class FactsCollector:
         members: list[tuple[str, str | None, cst.CSTNode]] = []
         methods: list[str] = []
         classmethods: list[str] = []
+        method_dependencies: dict[str, tuple[str, ...]] = {}
         tablename_node: cst.CSTNode | None = None
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
         for statement in body:
             if isinstance(statement, cst.FunctionDef):
                 methods.append(statement.name.value)
-                if any(last_name(d.decorator) == "classmethod" for d in statement.decorators):
+                decorators = {last_name(d.decorator) for d in statement.decorators}
+                if "classmethod" in decorators:
                     classmethods.append(statement.name.value)
+                if statement.name.value == "__init__" or decorators & {"classmethod", "staticmethod"}:
+                    method_dependencies[statement.name.value] = tuple(param_dependency_refs(statement, self.aliases))
             elif isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
                     target: cst.BaseExpression | None = None
@@ -268,6 +282,7 @@ class FactsCollector:
                 tablename=tablename[0] if tablename else None,
                 tablename_location=locate(tablename_node) if tablename_node is not None else None,
                 init_params=initializer,
+                method_dependencies=method_dependencies,
             )
 
         self._classes.append(build)
@@ -429,6 +444,7 @@ class FactsCollector:
             function_dependencies=dict(self.function_dependencies),
             constants=dict(self.constants),
             returns=dict(self.returns),
+            dependency_aliases=dict(self.dependency_aliases),
             sessions=tuple(b(locate) for b in self._sessions),
             inclusions=tuple(b(locate) for b in self._inclusions),
             loaders=tuple(b(locate) for b in self._loaders),

@@ -80,6 +80,10 @@ class ClassFact:
     tablename_location: Location | None = None  # the string value of ``__tablename__ = "..."``
     # The parameters of the class's own ``__init__`` (but ``self``); None when it has none.
     init_params: tuple[str, ...] | None = None
+    # The Depends(...) of the parameters of ``__init__`` and of each classmethod and
+    # staticmethod (what ``Depends(X)`` / ``Depends(X.as_form)`` make FastAPI resolve),
+    # written as ``RouteFact.dependency_refs``.
+    method_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,9 @@ class FileFacts:
     # Return annotations of module-level functions as written (``models_users.CoreUser``),
     # keyed like ``function_params`` (``f()``: the function a factory ``f`` returns).
     returns: Mapping[str, str] = field(default_factory=dict)
+    # Module-level ``Alias = Annotated[T, Depends(f)]`` (and ``type Alias = ...``): the
+    # dependency each alias gives, written as ``RouteFact.dependency_refs``.
+    dependency_aliases: Mapping[str, str] = field(default_factory=dict)
     sessions: tuple[SessionFact, ...] = ()
     inclusions: tuple[InclusionFact, ...] = ()
     loaders: tuple[LoaderFact, ...] = ()

@@ -346,6 +346,22 @@ class ProjectModel:
     def has_helper(self, name: str) -> bool:
         return name in self.helpers.value
 
+    def user_dependency_examples(self) -> list[str]:
+        """How this tree's user helpers are written in ``Depends(...)``, preferred first:
+        ``is_user_allowed_to([...])``, ``is_user()``, ``is_user_in(...)`` today;
+        ``is_user``, ``is_user_a_member_of(...)`` in 2024 (``is_user`` was no factory)."""
+        if not self.helpers.known:
+            return ["is_user_allowed_to([...])", "is_user()", "is_user_in(...)"]
+        arguments = {"is_user_allowed_to": "[...]", "is_user_in": "...", "is_user_a_member_of": "..."}
+        examples = []
+        for helper in ("is_user_allowed_to", "is_user", "is_user_in", "is_user_a_member_of", "is_user_a_member"):
+            defining = next((f for f in self.project if helper in f.function_params), None)
+            if defining is None:
+                continue
+            factory = f"{helper}()" in defining.function_params
+            examples.append(f"{helper}({arguments.get(helper, '')})" if factory else helper)
+        return examples[:3]
+
 
 def glob_matches(path: str, pattern: str) -> bool:
     """Whether ``Path().glob(pattern)`` would yield ``path`` (``*`` stays within a folder;

@@ -1,11 +1,13 @@
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import libcst as cst
 
 from lint_rules.rule_api.base import Invalid, Option, Rule, Valid
 from lint_rules.knowledge.extract import dependency_ref
-from lint_rules.knowledge.facts import FileFacts, ProjectIndex
+from lint_rules.knowledge.facts import ClassFact, FileFacts, ProjectIndex
+from lint_rules.knowledge.project_model import model_of
 from lint_rules.knowledge.matchers.imports import import_map
 from lint_rules.knowledge.matchers.routes import local_router_names, routes_of
 from lint_rules.knowledge.matchers.signatures import (
@@ -64,14 +66,21 @@ class EndpointWithoutUserDependency(Rule):
 
     A dependency whose name is not of the family counts when it depends on the user
     itself: the rule follows the project's own dependencies, across files (a module's
-    `get_current_member(user=Depends(is_user()))` protects the routes that use it).
-    When a dependency cannot be followed (a project variable such as
+    `get_current_member(user=Depends(is_user()))` protects the routes that use it). A
+    project class given to `Depends()` is judged by its `__init__` (or its bases'; a
+    pydantic model's fields are query parameters, no user), and `Depends(X.as_form)` by
+    that classmethod's parameters: a form parser does not identify anyone. A parameter
+    annotated with an alias imported from the project (`db: Database`, with `Database =
+    Annotated[AsyncSession, Depends(get_db)]` in `app/dependencies.py`) is judged by the
+    alias's dependency. When a dependency cannot be followed (a project variable such as
     `require_admin = is_user_in(...)`, a factory whose returned function is not visible,
-    a class or classmethod of the project, whose `__init__` may depend on the user), or a
-    parameter is annotated with a name imported from the project that is no class (maybe
-    an `Annotated[CoreUser, Depends(...)]` alias), the route is not judged. Dependencies
-    from libraries (`OAuth2PasswordRequestForm = Depends()`) do not identify a user.
+    a method the facts do not describe), the route is not judged. Dependencies from
+    libraries (`OAuth2PasswordRequestForm = Depends()`) do not identify a user.
     Websocket routes authenticate inside the connection and are not checked.
+
+    The message suggests the tree's own ORM user class and user helpers (read from the
+    tree, see `hyperion-lint project`): `is_user_allowed_to([...])` where it exists,
+    `is_user` / `is_user_a_member_of(...)` in a 2024 tree.
 
     This rule is opt-in: public routes exist (login, health checks, calendars in iCal,
     payment callbacks). Mark each of them with `# noqa: HYP022` so that the next reader
@@ -113,7 +122,7 @@ class EndpointWithoutUserDependency(Rule):
 
     code = "HYP022"
     name = "endpoint-without-user-dependency"
-    message = "Route `{function}` ({route}) has no user dependency, so anyone can call it without logging in; add `user: models_users.CoreUser = Depends(is_user_allowed_to([...]))` (or `is_user()`, `is_user_in(...)`), or `# noqa: HYP022` if it is public on purpose"
+    message = "Route `{function}` ({route}) has no user dependency, so anyone can call it without logging in; add `user: {annotation} = Depends({dependency})`{others}, or `# noqa: HYP022` if it is public on purpose"
     applies_to = ("endpoints_*.py",)
     default_enabled = False
     needs_project = True
@@ -262,6 +271,86 @@ class EndpointWithoutUserDependency(Rule):
         ),
     ]
     INVALID = [
+        # Form parsers and pydantic models identify nobody.
+        Invalid(
+            """
+            from app.core.auth import schemas_auth
+
+            router = APIRouter()
+
+
+            @router.post("/auth/authorize", status_code=200)
+            async def authorize(
+                form: schemas_auth.AuthorizeForm = Depends(schemas_auth.AuthorizeForm.as_form),
+                filters: schemas_auth.Filters = Depends(),
+            ): ...
+            """,
+            path="app/core/auth/endpoints_auth.py",
+            line=6,
+            column=2,
+            files={
+                "app/core/auth/schemas_auth.py": """
+                    from pydantic import BaseModel
+
+
+                    class AuthorizeForm(BaseModel):
+                        client_id: str
+
+                        @classmethod
+                        def as_form(cls, client_id: str = Form(...)) -> "AuthorizeForm":
+                            return cls(client_id=client_id)
+
+
+                    class Filters(BaseModel):
+                        search: str | None = None
+                """,
+            },
+        ),
+        # An alias of another file, read there: the session, no user.
+        Invalid(
+            """
+            from app.dependencies import Database
+
+
+            @module.router.get("/demo/items", status_code=200)
+            async def read_items(db: Database): ...
+            """,
+            files={
+                "app/dependencies.py": """
+                    async def get_db() -> AsyncGenerator[AsyncSession, None]: ...
+
+                    Database = Annotated[AsyncSession, Depends(get_db)]
+                """,
+            },
+            line=4,
+            column=2,
+        ),
+        # A 2024 tree: the suggestion names its own class and helpers.
+        Invalid(
+            """
+            @module.router.get("/demo/items", status_code=200)
+            async def read_items(db: AsyncSession = Depends(get_db)): ...
+            """,
+            files={
+                "app/core/models_core.py": "class CoreUser(Base):\n    __tablename__ = 'core_user'\n",
+                "app/dependencies.py": """
+                    from app.core import models_core
+
+                    async def get_db(): ...
+
+                    async def is_user(user=Depends(get_current_user)) -> models_core.CoreUser:
+                        return user
+
+                    def is_user_a_member_of(group_id):
+                        async def is_user_a_member_of(user=Depends(get_current_user)) -> models_core.CoreUser:
+                            return user
+                        return is_user_a_member_of
+                """,
+            },
+            line=1,
+            column=2,
+            message="Route `read_items` (GET `/demo/items`) has no user dependency, so anyone can call it without logging in; add `user: models_core.CoreUser = Depends(is_user)` (or `is_user_a_member_of(...)`), or `# noqa: HYP022` if it is public on purpose",
+        ),
         # A library's class dependency identifies no user.
         Invalid(
             """
@@ -407,15 +496,22 @@ class EndpointWithoutUserDependency(Rule):
                 continue
             extra = _RouteExtra(*extras[position])
             verdicts = [self._verdict(project, facts, ref, 0) for ref in extra.refs]
-            if _Verdict.USER in verdicts:
-                continue
-            if _Verdict.UNKNOWN in verdicts:
-                continue
-            if any(self._may_be_alias(project, facts, name) for name in extra.imported_annotations):
+            verdicts += [self._alias_verdict(project, facts, name) for name in extra.imported_annotations]
+            if _Verdict.USER in verdicts or _Verdict.UNKNOWN in verdicts:
                 continue
             methods = "/".join(m.upper() for m in route.methods) or "route"
             where = f"{methods} `{route.path}`" if route.path is not None else methods
-            self.report_at(route.location, function=route.function, route=where)
+            model = model_of(project)
+            examples = model.user_dependency_examples() or ["is_user"]
+            others = f" (or {', '.join(f'`{e}`' for e in examples[1:])})" if examples[1:] else ""
+            self.report_at(
+                route.location,
+                function=route.function,
+                route=where,
+                annotation=model.orm_user.value.annotation,
+                dependency=examples[0],
+                others=others,
+            )
 
     def _verdict(self, project: ProjectIndex, facts: FileFacts, ref: str, depth: int) -> _Verdict:
         """Whether the dependency ``ref`` (as recorded in ``facts``) provides the user."""
@@ -449,21 +545,67 @@ class EndpointWithoutUserDependency(Rule):
         found = project.resolve(facts, dotted, called=called)
         if found.kind == "function":
             assert found.facts is not None and found.key is not None
-            inner = [
-                self._verdict(project, found.facts, ref, depth + 1)
-                for ref in found.facts.function_dependencies.get(found.key, ())
-            ]
-            if _Verdict.USER in inner:
-                return _Verdict.USER
-            return _Verdict.UNKNOWN if _Verdict.UNKNOWN in inner else _Verdict.NONE
-        # A project class (its ``__init__`` may depend on the user), a project variable, or a
-        # name that cannot be followed.
+            return self._all(project, found.facts, found.facts.function_dependencies.get(found.key, ()), depth)
+        if found.kind == "class":
+            assert found.facts is not None and found.cls is not None
+            return self._class_verdict(project, found.facts, found.cls, "__init__", depth)
+        if "." in dotted:
+            # ``Depends(schemas_auth.Form.as_form)``: a classmethod of a project class.
+            owner, _, method = dotted.rpartition(".")
+            cls = project.resolve(facts, owner)
+            if cls.kind == "class" and cls.facts is not None and cls.cls is not None:
+                return self._class_verdict(project, cls.facts, cls.cls, method, depth)
+        # A project variable, or a name that cannot be followed.
         return _Verdict.UNKNOWN
 
-    def _may_be_alias(self, project: ProjectIndex, facts: FileFacts, dotted: str) -> bool:
-        """True when an imported annotation may be an ``Annotated[..., Depends(...)]`` alias:
-        it comes from the project and is no class."""
+    def _all(self, project: ProjectIndex, facts: FileFacts, refs: Iterable[str], depth: int) -> _Verdict:
+        """USER when one of the dependencies ``refs`` (of ``facts``' file) provides the user."""
+        inner = [self._verdict(project, facts, ref, depth + 1) for ref in refs]
+        if _Verdict.USER in inner:
+            return _Verdict.USER
+        return _Verdict.UNKNOWN if _Verdict.UNKNOWN in inner else _Verdict.NONE
+
+    def _class_verdict(
+        self, project: ProjectIndex, facts: FileFacts, cls: ClassFact, method: str, depth: int
+    ) -> _Verdict:
+        """``Depends(X)`` calls ``X.__init__``, ``Depends(X.as_form)`` the classmethod: what
+        their parameters depend on. A class without its own ``__init__`` takes its bases';
+        a library base (pydantic's ``BaseModel``: its fields are query parameters) depends
+        on no user."""
+        if depth > _MAX_DEPTH:
+            return _Verdict.UNKNOWN
+        if method in cls.method_dependencies:
+            return self._all(project, facts, cls.method_dependencies[method], depth)
+        if method != "__init__" or cls.init_params is not None:
+            return _Verdict.UNKNOWN  # a method the facts do not describe
+        verdicts = []
+        for base in cls.bases:
+            origin = facts.origin_of(base) if base else None
+            if origin is not None and not facts.in_package(origin):
+                verdicts.append(_Verdict.NONE)
+                continue
+            found = project.resolve(facts, base) if base else None
+            if found is not None and found.kind == "class" and found.facts is not None and found.cls is not None:
+                verdicts.append(self._class_verdict(project, found.facts, found.cls, method, depth + 1))
+            else:
+                verdicts.append(_Verdict.UNKNOWN)
+        if _Verdict.USER in verdicts:
+            return _Verdict.USER
+        return _Verdict.UNKNOWN if _Verdict.UNKNOWN in verdicts else _Verdict.NONE
+
+    def _alias_verdict(self, project: ProjectIndex, facts: FileFacts, dotted: str) -> _Verdict | None:
+        """For a parameter annotated with a name imported from the project: the verdict of
+        the dependency it gives when it is an ``Annotated[..., Depends(...)]`` alias of the
+        file defining it (``db: Database``, ``Database = Annotated[AsyncSession,
+        Depends(get_db)]`` in app/dependencies.py); None when it is a class (no dependency);
+        UNKNOWN when it cannot be seen."""
         origin = facts.origin_of(dotted)
         if origin is None or not facts.in_package(origin):
-            return False
-        return project.resolve(facts, dotted).kind != "class"
+            return None
+        module, _, name = origin.rpartition(".")
+        defining = project.file_of(module)
+        if defining is not None and name in defining.dependency_aliases:
+            return self._verdict(project, defining, defining.dependency_aliases[name], 1)
+        if project.resolve(facts, dotted).kind == "class":
+            return None
+        return _Verdict.UNKNOWN
