@@ -329,6 +329,7 @@ class FactsCollector:
                 factory_given=factory_arg is not None,
                 permissions=permissions,
                 topics=topics,
+                factory_called=factory_arg is not None and isinstance(factory_arg.value, cst.Call),
             )
         )
 

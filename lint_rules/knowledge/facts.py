@@ -56,6 +56,8 @@ class Declaration:
     factory_given: bool  # False when there is no ``factory=`` at all
     permissions: str | None  # the name passed as permissions=
     topics: tuple[str, ...] = ()  # names in registred_topics=[...]
+    # ``factory=AdvertFactory()`` (an instance) rather than ``factory=AdvertFactory``.
+    factory_called: bool = False
 
 
 @dataclass(frozen=True)

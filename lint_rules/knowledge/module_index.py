@@ -279,12 +279,12 @@ class ModuleIndex:
         return found if visit(facts, cls, 0) else None
 
     def factory_classes(self, key: ModuleKey) -> list[tuple[FileFacts, ClassFact]]:
-        """The ``Factory`` subclasses defined in the module's ``factory_<name>.py`` files."""
-        names = self.names(key)
+        """The ``Factory`` subclasses defined in the module's files: those of its
+        ``factory_<name>.py`` first, then any other file of the module (a factory in a
+        misnamed file is still the module's factory; HYP070 reports where it is)."""
+        stems = {f"factory_{n}" for n in self.names(key)}
         found = []
-        for facts in self.modules.get(key, []):
-            if PurePosixPath(facts.path).stem not in {f"factory_{n}" for n in names}:
-                continue
+        for facts in sorted(self.modules.get(key, []), key=lambda f: PurePosixPath(f.path).stem not in stems):
             for cls in facts.classes:
                 if self.is_factory(facts, cls):
                     found.append((facts, cls))

@@ -35,9 +35,9 @@ class PermissionsClassBase(Rule):
     (or one that cannot be found) is not judged, nor is a `permissions=` class imported from
     another file (it is judged in its own file).
 
-
     Where the checked tree has no `ModulePermissions` class (Hyperion before 2025),
     there is nothing to subclass and the rule reports nothing.
+
     ## Why is this bad?
     `ModulePermissions` is the type `Module(permissions=...)` is declared to take: at start-up
     the app lists the members of every module's permissions class and registers them as

@@ -37,9 +37,9 @@ class PermissionsNotRegistered(Rule):
 
     A class with no permission in it (an intermediate base) is not checked.
 
-
     Where the checked tree's `Module` takes no `permissions=` (Hyperion before 2025),
     there is nothing to register and the rule reports nothing.
+
     ## Why is this bad?
     At start-up the app registers the members of the class each module passes as
     `Module(permissions=...)` and nothing else: the permissions list of the admin page, the

@@ -24,9 +24,9 @@ class FactoryFileNaming(Rule):
     module's `factory_<module>.py`, directly in the module folder. The base is resolved
     through imports, so a class that merely ends with `Factory` is not concerned.
 
-
     Where the checked tree has no `Factory` class (Hyperion before mid-2025), the rule
     reports nothing.
+
     ## Why is this bad?
     The factories fill an empty development database with fake data, module by module.
     Readers (and the layout rules) look for a module's factory in `factory_<module>.py`;

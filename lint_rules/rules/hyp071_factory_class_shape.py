@@ -25,9 +25,9 @@ class FactoryClassShape(Rule):
     `run` and `should_run` as `@classmethod`s (its own, or inherited from a project base
     class other than `Factory`, whose abstract ones do not count).
 
-
     Where the checked tree has no `Factory` class (Hyperion before mid-2025), the rule
     reports nothing.
+
     ## Why is this bad?
     At startup in development, Hyperion runs every factory given to `Module(factory=...)`:
     it orders them by `depends_on`, then awaits `factory.should_run(db)` and

@@ -17,14 +17,16 @@ NO_FACTORY_TREE = {
 class FactoryNotRegistered(Rule):
     """
     ## What it does
-    Checks that a module whose `factory_<module>.py` defines a `Factory` subclass passes it
-    to its declaration: `module = Module(..., factory=AdvertFactory())` (or
+    Checks that a module that defines a `Factory` subclass (in its `factory_<module>.py`,
+    or in any other file of the module: HYP070 reports a misnamed one) passes an instance
+    of it to its declaration: `module = Module(..., factory=AdvertFactory())` (or
     `core_module = CoreModule(...)`). A declaration without `factory=`, with
-    `factory=None`, or with another class is reported.
-
+    `factory=None`, with another class, or with the class itself (`factory=AdvertFactory`,
+    not an instance) is reported.
 
     Where the checked tree has no `Factory` class (Hyperion before mid-2025), the rule
     reports nothing.
+
     ## Why is this bad?
     Hyperion only runs the factories given to `Module(factory=...)`. A factory that is
     written but not registered never fills the development database: new contributors get
@@ -138,6 +140,32 @@ class FactoryNotRegistered(Rule):
         ),
     ]
     INVALID = [
+        # The class itself, not an instance.
+        Invalid(
+            """
+            from app.modules.demo.factory_demo import DemoFactory
+
+            module = Module(root="demo", tag="Demo", factory=DemoFactory)
+            """,
+            files={
+                "app/modules/demo/factory_demo.py": "from app.types.factory import Factory\n\n\nclass DemoFactory(Factory):\n    pass\n",
+            },
+            line=3,
+            column=1,
+            message="Module `demo` has a factory, `DemoFactory` (app/modules/demo/factory_demo.py:4), but its declaration passes the class itself, `factory=DemoFactory`, where the module expects an instance; pass `factory=DemoFactory()` so that the app runs it in development",
+        ),
+        # A factory in a misnamed file of the module is still the module's factory.
+        Invalid(
+            """
+            module = Module(root="demo", tag="Demo", factory=None)
+            """,
+            files={
+                "app/modules/demo/utils_demo.py": "from app.types.factory import Factory\n\n\nclass DemoFactory(Factory):\n    pass\n",
+            },
+            line=1,
+            column=1,
+            message="Module `demo` has a factory, `DemoFactory` (app/modules/demo/utils_demo.py:4), but its declaration says `factory=None`; pass `factory=DemoFactory()` so that the app runs it in development",
+        ),
         Invalid(
             """
             module = Module(
@@ -219,8 +247,14 @@ class FactoryNotRegistered(Rule):
                 if origin is not None:
                     given = origin.rpartition(".")[2]
                 if given in names:
-                    continue
-                problem = f"its declaration passes `factory={declaration.factory}()`"
+                    if declaration.factory_called:
+                        continue
+                    problem = (
+                        f"its declaration passes the class itself, `factory={declaration.factory}`, "
+                        "where the module expects an instance"
+                    )
+                else:
+                    problem = f"its declaration passes `factory={declaration.factory}{'()' if declaration.factory_called else ''}`"
             elif declaration.factory_given:
                 problem = "its declaration says `factory=None`"
             else:

@@ -23,9 +23,9 @@ class ModuleLayout(Rule):
     The finding is reported once per module, at the top of its endpoints file (or of the
     first file of the folder when there is no endpoints file), naming every missing file.
 
-
     Where the checked tree has no `Factory` class (Hyperion before mid-2025), no
     `factory_` file is asked for.
+
     ## Why is this bad?
     Hyperion's app loader finds a module by its `endpoints_*.py` file, and every reader
     finds its way in a module through the same files: routes in `endpoints_`, queries in
