@@ -169,3 +169,30 @@ def test_fixing_the_sample_twice_changes_nothing_and_leaves_no_safe_fix(tmp_path
     assert {p: p.read_bytes() for p in sample.rglob("*.py")} == snapshot
     remaining = json.loads(run("check", "--output-format", "json").stdout)
     assert [f["code"] for f in remaining if f["fix"] is not None] == []
+
+
+def test_fixes_of_one_place_are_applied_one_round_at_a_time() -> None:
+    """Two rules judge the same decorator: the second fix is judged again on the code the
+    first one left, never applied blindly beside it in the same round."""
+    from lint_rules.model import Edit, FileResult, Finding, Fix, Position
+
+    seen: list[str] = []
+
+    def lint(source: str) -> FileResult:
+        seen.append(source)
+        findings = []
+        at = Position(1, 1)
+        if "a" in source:  # rule X: replace the `a` by `b`
+            column = source.index("a") + 1
+            edit = Edit(Position(1, column), Position(1, column + 1), "b")
+            findings.append(Finding("HYP901", "x", "x", "f.py", at, at, fix=Fix("x", Applicability.SAFE, (edit,))))
+        if "c" in source and "b" not in source:  # rule Y: only while there is no `b`
+            column = source.index("c") + 1
+            edit = Edit(Position(1, column), Position(1, column + 1), "d")
+            findings.append(Finding("HYP902", "y", "y", "f.py", at, at, fix=Fix("y", Applicability.SAFE, (edit,))))
+        return FileResult("f.py", findings)
+
+    outcome = fix_source("a + c\n", lint)
+    assert outcome.source == "b + c\n", "Y is not applied: after X, Y no longer holds"
+    assert [f.code for f in outcome.applied] == ["HYP901"]
+    assert seen == ["a + c\n", "b + c\n"]

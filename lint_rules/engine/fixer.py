@@ -1,5 +1,10 @@
 """Applying fixes: lint, apply the non-overlapping fixes, lint again, until stable.
 
+Findings reported at the same place judge the same node (a route's decorator: its
+summary, status code and response model), so a round applies at most one fix per place:
+the others are judged again, by the next lint, on the code the first one left (a 204
+route's `response_model=None` is not added in the round that makes it a 201).
+
 A round whose result does not parse is retried fix by fix, and a fix that breaks the
 code is dropped and reported. Files are written only by :func:`write_atomically`.
 """
@@ -14,7 +19,7 @@ import libcst as cst
 from lint_rules.engine.fixes import apply_fixes
 from lint_rules.model import Applicability, FileResult, Finding, Fix
 
-MAX_ROUNDS = 10
+MAX_ROUNDS = 20
 
 
 @dataclass
@@ -48,9 +53,9 @@ def fix_source(source: str, lint: Callable[[str], FileResult], *, unsafe: bool =
     outcome = FixOutcome(source, result)
     rejected: set[tuple[str, Fix]] = set()
     for _ in range(MAX_ROUNDS):
-        candidates = [
-            f for f in result.findings if applicable(f, unsafe) and (f.code, f.fix) not in rejected
-        ]
+        candidates = _one_per_place(
+            [f for f in result.findings if applicable(f, unsafe) and (f.code, f.fix) not in rejected]
+        )
         if not candidates:
             break
         text, indices = apply_fixes(source, [f.fix for f in candidates if f.fix is not None])
@@ -68,6 +73,18 @@ def fix_source(source: str, lint: Callable[[str], FileResult], *, unsafe: bool =
     outcome.source = source
     outcome.result = result
     return outcome
+
+
+def _one_per_place(findings: list[Finding]) -> list[Finding]:
+    """The first fixable finding of each place (findings come sorted by place and code)."""
+    seen: set[tuple[int, int]] = set()
+    chosen = []
+    for finding in findings:
+        place = (finding.start.line, finding.start.column)
+        if place not in seen:
+            seen.add(place)
+            chosen.append(finding)
+    return chosen
 
 
 def _one_by_one(
