@@ -446,6 +446,7 @@ class FactsCollector:
             constants=dict(self.constants),
             returns=dict(self.returns),
             dependency_aliases=dict(self.dependency_aliases),
+            type_aliases=tuple(self.aliases),
             sessions=tuple(b(locate) for b in self._sessions),
             inclusions=tuple(b(locate) for b in self._inclusions),
             loaders=tuple(b(locate) for b in self._loaders),

@@ -173,6 +173,8 @@ class FileFacts:
     # Module-level ``Alias = Annotated[T, Depends(f)]`` (and ``type Alias = ...``): the
     # dependency each alias gives, written as ``RouteFact.dependency_refs``.
     dependency_aliases: Mapping[str, str] = field(default_factory=dict)
+    # Every module-level ``Alias = Annotated[...]`` (``PrimaryKey`` in app/types/sqlalchemy.py).
+    type_aliases: tuple[str, ...] = ()
     sessions: tuple[SessionFact, ...] = ()
     inclusions: tuple[InclusionFact, ...] = ()
     loaders: tuple[LoaderFact, ...] = ()

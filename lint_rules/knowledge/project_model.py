@@ -267,6 +267,20 @@ class ProjectModel:
         keywords = ", ".join(k for k in ("root", "tag", "factory") if k in self.module_keywords.value)
         return f"{variable} = {self.declaration_class(facts)}({'=..., '.join(keywords.split(', '))}=...)"
 
+    @cached_property
+    def primary_key(self) -> Fact[str | None]:
+        """Where Hyperion's ``PrimaryKey`` type is defined (``app.types.sqlalchemy``), None
+        when the tree has none (its models predate it): read wherever the alias
+        ``PrimaryKey = Annotated[...]`` is; a tree that defines the models' ``Base`` but no
+        ``PrimaryKey`` has none; a tree without ``Base`` either, today's is assumed."""
+        for facts in self.project:
+            if "PrimaryKey" in facts.type_aliases:
+                return Fact(facts.dotted, Location(facts.path, _START, _START), "`PrimaryKey = Annotated[...]`")
+        for facts, cls in self.project.classes_named("Base"):
+            if facts.kind != "models":
+                return Fact(None, cls.location, "`class Base` but no `PrimaryKey` in the tree")
+        return Fact("app.types.sqlalchemy", None, "no `class Base` in the tree")
+
     def module_accepts(self, keyword: str) -> Fact[bool]:
         keywords = self.module_keywords
         return Fact(keyword in keywords.value, keywords.source, keywords.detail)
@@ -431,6 +445,8 @@ def describe(model: ProjectModel) -> list[Belief]:
     for path, included in sorted(model.inclusions.items()):
         for variable, where in included:
             rows.append(Belief(f"included.{path}:{variable}", "router included by the app", f"{path}: `{variable}`", place(where)))
+    primary_key = model.primary_key
+    row("primary_key", "`PrimaryKey` type defined in", primary_key, primary_key.value or "nowhere (the models predate it)")
     helpers = model.helpers
     row("helpers", "permission and group helpers", helpers, ", ".join(h for h in HELPERS if h in helpers.value) or "none")
     return rows

@@ -75,7 +75,7 @@ class CrudReturnsModel(Rule):
 
     code = "HYP044"
     name = "crud-returns-model"
-    message = "Crud `{function}` is annotated to return the SQLAlchemy model `{model}`; cruds return schemas: convert the result (`schemas_<module>.<Schema>.model_validate(...)`) and annotate the schema"
+    message = "Crud `{function}` is annotated to return the SQLAlchemy model `{model}`; cruds return schemas: convert the result (`schemas_<module>.<Schema>.model_validate(...)`, `.from_orm(...)` in pydantic 1) and annotate the schema"
     applies_to = ("cruds_*.py",)
     default_enabled = False
 
@@ -133,7 +133,7 @@ class CrudReturnsModel(Rule):
             """,
             line=1,
             column=42,
-            message="Crud `get_items` is annotated to return the SQLAlchemy model `models_demo.Item`; cruds return schemas: convert the result (`schemas_<module>.<Schema>.model_validate(...)`) and annotate the schema",
+            message="Crud `get_items` is annotated to return the SQLAlchemy model `models_demo.Item`; cruds return schemas: convert the result (`schemas_<module>.<Schema>.model_validate(...)`, `.from_orm(...)` in pydantic 1) and annotate the schema",
         ),
         # A model imported by name, optional.
         Invalid(

@@ -1,5 +1,7 @@
 import libcst as cst
 
+from lint_rules.knowledge.facts import FileFacts, ProjectIndex
+from lint_rules.knowledge.project_model import model_of
 from lint_rules.rule_api.base import Invalid, Rule, Valid
 from lint_rules.knowledge.matchers.imports import import_map
 from lint_rules.knowledge.matchers.models import body_statements, model_classes
@@ -13,6 +15,10 @@ class ModelIdNotPrimarykey(Rule):
     `id: Mapped[PrimaryKey]`, with `PrimaryKey` from `app.types.sqlalchemy` (a UUID primary
     key). Models with no `id` at all, such as association tables keyed by two foreign keys,
     are not reported.
+
+    Where `PrimaryKey` is defined is read from the checked tree (`hyperion-lint project`);
+    a tree that defines the models' `Base` but no `PrimaryKey` (Hyperion before mid-2024)
+    is not checked: its ids are declared the only way it can.
 
     ## Why is this bad?
     `PrimaryKey` is Hyperion's single definition of an identifier: a UUID column that is
@@ -50,10 +56,21 @@ class ModelIdNotPrimarykey(Rule):
 
     code = "HYP054"
     name = "model-id-not-primarykey"
-    message = "The `id` of model `{cls}` is not a `PrimaryKey`; declare it `id: Mapped[PrimaryKey]` (UUID primary key, from `app.types.sqlalchemy`)"
+    message = "The `id` of model `{cls}` is not a `PrimaryKey`; declare it `id: Mapped[PrimaryKey]` (UUID primary key, from `{module}`)"
     applies_to = ("models_*.py",)
+    needs_project = True
 
     VALID = [
+        # A tree whose models predate `PrimaryKey`.
+        Valid(
+            """
+            class Item(Base):
+                __tablename__ = "demo_item"
+
+                id: Mapped[str] = mapped_column(String, primary_key=True, index=True)
+            """,
+            files={"app/database.py": "class Base(DeclarativeBase):\n    pass\n"},
+        ),
         Valid(
             """
             from sqlalchemy.orm import Mapped
@@ -162,9 +179,16 @@ class ModelIdNotPrimarykey(Rule):
                 declaration = _id_declaration(statement)
                 if isinstance(declaration, cst.AnnAssign):
                     # ``id: Mapped[str]``, without the value that may span many lines.
-                    self.report(declaration.target, end_node=declaration.annotation, cls=cls.name.value)
+                    self.propose(declaration.target, "", end_node=declaration.annotation, data=cls.name.value)
                 elif declaration is not None:
-                    self.report(declaration, cls=cls.name.value)
+                    self.propose(declaration, "", data=cls.name.value)
+
+    def check(self, facts: FileFacts, project: ProjectIndex) -> None:
+        module = model_of(project).primary_key.value
+        if module is None:
+            return  # the tree has no `PrimaryKey`: its ids are declared the way it can
+        for proposal in self.proposals:
+            self.confirm(proposal, cls=proposal.data, module=module)
 
 
 def _id_declaration(statement: cst.CSTNode) -> cst.CSTNode | None:

@@ -3,7 +3,7 @@ from pathlib import PurePosixPath
 from lint_rules.model import Location, Position
 from lint_rules.rule_api.base import Invalid, Option, Rule, Valid
 from lint_rules.knowledge.facts import FileFacts, ProjectIndex
-from lint_rules.knowledge.module_index import ModuleIndex
+from lint_rules.knowledge.module_index import LAYER_KINDS, ModuleIndex
 from lint_rules.knowledge.project_model import model_of
 
 DEFAULT_REQUIRED = ["endpoints", "cruds", "models", "schemas", "factory"]
@@ -24,7 +24,9 @@ class ModuleLayout(Rule):
     first file of the folder when there is no endpoints file), naming every missing file.
 
     Where the checked tree has no `Factory` class (Hyperion before mid-2025), no
-    `factory_` file is asked for.
+    `factory_` file is asked for. A core module's kinds may also live in the shared
+    files of `app/core/` (`app/core/models_core.py`, `app/core/schemas_core.py`), where
+    Hyperion kept the core tables and schemas before 2025.
 
     ## Why is this bad?
     Hyperion's app loader finds a module by its `endpoints_*.py` file, and every reader
@@ -77,6 +79,24 @@ class ModuleLayout(Rule):
     )
 
     VALID = [
+        # A 2024 tree: the core modules' tables and schemas are in app/core/*_core.py.
+        Valid(
+            """
+            router = APIRouter()
+
+
+            @router.get("/users/me", status_code=200)
+            async def read_me(): ...
+            """,
+            path="app/core/users/endpoints_users.py",
+            files={
+                "app/types/module.py": "class Module:\n    def __init__(self, root: str, tag: str):\n        self.root = root\n",
+                "app/core/users/__init__.py": "",
+                "app/core/users/cruds_users.py": "",
+                "app/core/models_core.py": "",
+                "app/core/schemas_core.py": "",
+            },
+        ),
         # A 2024 tree, without `Factory`: no factory file is asked for.
         Valid(
             """
@@ -221,6 +241,10 @@ class ModuleLayout(Rule):
         if carrier.path != facts.path:
             return
         present = {f.kind for f in files}
+        if key.area == "core":
+            # Hyperion before 2025 kept the core modules' tables and schemas in shared files,
+            # app/core/models_core.py and app/core/schemas_core.py: they count for every core module.
+            present |= {f.kind for f in project if f.path in {f"app/core/{k}_core.py" for k in LAYER_KINDS}}
         has_routes = any(f.routes for f in files)
         # A tree without `Factory` has no factories to ask for.
         kinds = [k for k in self.settings["required-kinds"] if k != "factory" or model_of(project).has_factory.value]
