@@ -31,6 +31,7 @@ from pathlib import PurePosixPath
 from typing import TypeVar
 
 from lint_rules.knowledge.facts import ClassFact, Declaration, FileFacts, ProjectIndex, RouteFact, TopicFact
+from lint_rules.knowledge.project_model import model_of
 
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
@@ -48,7 +49,8 @@ __all__ = [
 MODULE_AREAS = ("modules", "core")
 # The files that make a folder of ``app/core`` a module.
 LAYER_KINDS = frozenset({"endpoints", "cruds", "models", "schemas", "factory"})
-# Hyperion's factory base class, as imported by every factory.
+# Hyperion's factory base class, as imported by every factory (where the tree does not
+# define one elsewhere: see ``ModuleIndex.factory_base``).
 FACTORY_BASE = "app.types.factory.Factory"
 # How far chains of bases and dependencies are followed before giving up.
 _MAX_DEPTH = 12
@@ -115,6 +117,9 @@ class ModuleIndex:
     def __init__(self, project: ProjectIndex) -> None:
         self.project = project
         self._factory_verdicts: dict[tuple[str, str], bool | None] = {}
+        # Where the tree defines ``Factory`` (today's place when it does not).
+        module = model_of(project).defined_in("Factory", FACTORY_BASE.rpartition(".")[0])
+        self.factory_base = f"{module}.Factory"
 
     @classmethod
     def of(cls, project: ProjectIndex) -> ModuleIndex:
@@ -237,17 +242,17 @@ class ModuleIndex:
             if "." not in base:
                 local = facts.local_class(base, before=cls.location.start.line)
                 if local is not None:
-                    if facts.dotted + "." + local.name == FACTORY_BASE:
+                    if facts.dotted + "." + local.name == self.factory_base:
                         return True
                     return facts, local
             return None if base == "Factory" else False
         absolute = facts.absolute(origin)
-        if absolute == FACTORY_BASE:
+        if absolute == self.factory_base:
             return True
         found = self.project.resolve_origin(absolute, facts)
         if found.kind == "class":
             assert found.facts is not None and found.cls is not None
-            if found.facts.dotted + "." + found.cls.name == FACTORY_BASE:
+            if found.facts.dotted + "." + found.cls.name == self.factory_base:
                 return True
             return found.facts, found.cls
         if found.kind == "unknown":

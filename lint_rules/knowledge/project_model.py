@@ -233,6 +233,15 @@ class ProjectModel:
             return Fact(False, self.module_class[1].location, f"no `class {name}` in the tree")
         return Fact(True, found[1].location, f"`class {name}`")
 
+    def defined_in(self, name: str, default: str) -> str:
+        """The module that defines class ``name`` outside models files (``Factory`` in
+        ``app.types.factory``, ``Base`` in ``app.types.sqlalchemy``, ``app.database`` in
+        2024), to import it from; ``default`` (today's) when the tree does not define it."""
+        modules = [facts.dotted for facts, _ in self.project.classes_named(name) if facts.kind != "models"]
+        if not modules or default in modules:
+            return default
+        return modules[0]
+
     @cached_property
     def has_core_module(self) -> Fact[bool]:
         return self._exists("CoreModule")

@@ -73,7 +73,7 @@ class PermissionsClassBase(Rule):
 
     code = "HYP003"
     name = "permissions-class-base"
-    message = "Permissions class `{name}` {problem}, so it is not a `ModulePermissions`; write `class {name}(ModulePermissions):` with `from app.core.permissions.type_permissions import ModulePermissions`"
+    message = "Permissions class `{name}` {problem}, so it is not a `ModulePermissions`; write `class {name}(ModulePermissions):` with `from {module} import ModulePermissions`"
     fix_title = "Subclass `ModulePermissions`"
     applies_to = ("endpoints_*.py", "permissions_*.py")
     needs_project = True
@@ -365,15 +365,18 @@ class PermissionsClassBase(Rule):
                 problem = f"subclasses {bases}"
             else:
                 problem = "has no base class"
-            self.propose(found.classdef, name=name, problem=problem)
+            self.propose(found.classdef, "", data=(name, problem))
         self.pending = frozenset(pending)
 
     def check(self, facts: FileFacts, project: ProjectIndex) -> None:
         """The classes whose base is imported: follow the base through the project."""
-        if not model_of(project).has_module_permissions.value:
+        model = model_of(project)
+        if not model.has_module_permissions.value:
             return  # a tree without `ModulePermissions`: nothing to subclass
+        module = model.defined_in("ModulePermissions", "app.core.permissions.type_permissions")
         for proposal in self.proposals:
-            self.confirm(proposal)
+            name, problem = proposal.data
+            self.confirm(proposal, name=name, problem=problem, module=module)
         if not self.pending:
             return
         index = PermissionIndex.of(project)
@@ -392,4 +395,6 @@ class PermissionsClassBase(Rule):
                     related.append(noted(base.cls.location, note))
                 else:
                     written.append(f"`{base_name}`")
-            self.report_at(cls.location, name=name, problem=f"subclasses {', '.join(written)}", related=related)
+            self.report_at(
+                cls.location, name=name, problem=f"subclasses {', '.join(written)}", module=module, related=related
+            )

@@ -1,5 +1,7 @@
 import libcst as cst
 
+from lint_rules.knowledge.facts import FileFacts, ProjectIndex
+from lint_rules.knowledge.project_model import model_of
 from lint_rules.rule_api.base import Invalid, Rule, Valid
 from lint_rules.knowledge.matchers.imports import import_map
 from lint_rules.knowledge.matchers.models import is_non_model_class, model_classes, top_level_classes
@@ -9,7 +11,8 @@ class ModelNotBase(Rule):
     """
     ## What it does
     Checks that every class declared at the top level of a models file is a SQLAlchemy
-    model: it subclasses `Base` (from `app.types.sqlalchemy`), directly or through another
+    model: it subclasses `Base` (from `app.types.sqlalchemy`; the message names where the
+    checked tree defines it, `app.database` in 2024), directly or through another
     model class of the same file or a model imported from a `models_` module
     (`models_users.CoreUser`).
 
@@ -52,8 +55,10 @@ class ModelNotBase(Rule):
 
     code = "HYP050"
     name = "model-not-base"
-    message = "Class `{cls}` in a models file is not a model: make it subclass `Base` (from `app.types.sqlalchemy`), or move it to the module's `types_` or `utils_` file"
+    message = "Class `{cls}` in a models file is not a model: make it subclass `Base` (from `{module}`), or move it to the module's `types_` or `utils_` file"
     applies_to = ("models_*.py",)
+    # Only for the message: where the tree defines `Base` (app.database in 2024).
+    needs_project = True
 
     VALID = [
         Valid(
@@ -137,6 +142,17 @@ class ModelNotBase(Rule):
         ),
     ]
     INVALID = [
+        # A 2024 tree defines `Base` in app/database.py: the message says so.
+        Invalid(
+            """
+            class ItemStatus:
+                OPEN = "open"
+            """,
+            files={"app/database.py": "class Base(DeclarativeBase):\n    pass\n"},
+            line=1,
+            column=1,
+            message="Class `ItemStatus` in a models file is not a model: make it subclass `Base` (from `app.database`), or move it to the module's `types_` or `utils_` file",
+        ),
         Invalid(
             """
             from sqlalchemy.orm import Mapped
@@ -185,4 +201,9 @@ class ModelNotBase(Rule):
         for cls in top_level_classes(node):
             if cls.name.value in models or is_non_model_class(cls):
                 continue
-            self.report(cls, cls=cls.name.value)
+            self.propose(cls, "", data=cls.name.value)
+
+    def check(self, facts: FileFacts, project: ProjectIndex) -> None:
+        module = model_of(project).defined_in("Base", "app.types.sqlalchemy")
+        for proposal in self.proposals:
+            self.confirm(proposal, cls=proposal.data, module=module)

@@ -66,8 +66,8 @@ class FactoryClassShape(Rule):
 
     code = "HYP071"
     name = "factory-class-shape"
-    message = "Factory `{factory}` must define `run` and `should_run` as classmethods, but {problems}; write them as in `app/types/factory.py` (`@classmethod async def run(cls, db, settings)`)"
-    not_factory_message = "`{factory}` does not subclass Hyperion's `Factory`; write `class {factory}(Factory)` with `from app.types.factory import Factory`, so that the app can run it"
+    message = "Factory `{factory}` must define `run` and `should_run` as classmethods, but {problems}; write them as in `{file}` (`@classmethod async def run(cls, db, settings)`)"
+    not_factory_message = "`{factory}` does not subclass Hyperion's `Factory`; write `class {factory}(Factory)` with `from {module} import Factory`, so that the app can run it"
     applies_to = ("factory_*.py",)
     needs_project = True
 
@@ -144,6 +144,22 @@ class FactoryClassShape(Rule):
         ),
     ]
     INVALID = [
+        # A fork that defines `Factory` elsewhere: the message says where.
+        Invalid(
+            """
+            from app.utils.factories import Factory
+
+
+            class DemoFactory(Factory):
+                @classmethod
+                async def run(cls, db, settings) -> None: ...
+            """,
+            path="app/modules/demo/factory_demo.py",
+            files={"app/utils/factories.py": "class Factory(ABC):\n    pass\n"},
+            line=4,
+            column=1,
+            message="Factory `DemoFactory` must define `run` and `should_run` as classmethods, but `should_run` is missing; write them as in `app/utils/factories.py` (`@classmethod async def run(cls, db, settings)`)",
+        ),
         Invalid(
             """
             from app.types.factory import Factory
@@ -199,8 +215,10 @@ class FactoryClassShape(Rule):
     ]
 
     def check(self, facts: FileFacts, project: ProjectIndex) -> None:
-        if not model_of(project).has_factory.value:
+        model = model_of(project)
+        if not model.has_factory.value:
             return  # a tree without `Factory`: there is nothing to subclass
+        module = model.defined_in("Factory", "app.types.factory")
         index = ModuleIndex.of(project)
         for cls in facts.classes:
             verdict = index.is_factory(facts, cls)
@@ -209,7 +227,7 @@ class FactoryClassShape(Rule):
             if verdict is False:
                 if cls.name.endswith("Factory"):
                     self.report_at(
-                        cls.location, self.not_factory_message.format(factory=cls.name)
+                        cls.location, self.not_factory_message.format(factory=cls.name, module=module)
                     )
                 continue
             methods = index.factory_methods(facts, cls)
@@ -222,4 +240,5 @@ class FactoryClassShape(Rule):
                 elif not methods[name]:
                     problems.append(f"`{name}` is not a `@classmethod`")
             if problems:
-                self.report_at(cls.location, factory=cls.name, problems=" and ".join(problems))
+                file = module.replace(".", "/") + ".py"
+                self.report_at(cls.location, factory=cls.name, problems=" and ".join(problems), file=file)
