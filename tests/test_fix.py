@@ -196,3 +196,11 @@ def test_fixes_of_one_place_are_applied_one_round_at_a_time() -> None:
     assert outcome.source == "b + c\n", "Y is not applied: after X, Y no longer holds"
     assert [f.code for f in outcome.applied] == ["HYP901"]
     assert seen == ["a + c\n", "b + c\n"]
+
+
+def test_exit_zero_holds_with_fix_and_diff(project) -> None:
+    """As ruff: --exit-zero exits 0 whatever remains or was fixed (but never hides an error)."""
+    project({ENDPOINTS: BEFORE})
+    assert run("check", *SELECT, "--diff", "--exit-zero").exit_code == 0
+    assert run("check", *SELECT, "--fix", "--exit-zero", "--exit-non-zero-on-fix").exit_code == 0
+    assert run("check", *SELECT, "--fix", "--unsafe-fixes").exit_code == 0, "everything was fixed"

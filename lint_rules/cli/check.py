@@ -117,7 +117,7 @@ def check(
 
     report = Report(results, files_checked=len(results))
     if fix or diff:
-        _finish_fix(report, outcome, notes, stdin_filename, diff, exit_non_zero_on_fix, output_format, output_file, no_color, quiet)
+        _finish_fix(report, outcome, notes, stdin_filename, diff, exit_non_zero_on_fix, exit_zero, output_format, output_file, no_color, quiet)
     if statistics:
         _emit(lambda stream, color: _print_statistics(report, stream, output_format), output_file, no_color)
     else:
@@ -253,6 +253,7 @@ def _finish_fix(
     stdin_filename: Path | None,
     diff: bool,
     exit_non_zero_on_fix: bool,
+    exit_zero: bool,
     output_format: str,
     output_file: Path | None,
     no_color: bool,
@@ -262,7 +263,7 @@ def _finish_fix(
     if diff:
         if not quiet:
             click.echo(f"Would fix {fixed}.", err=True)
-        sys.exit(EXIT_FINDINGS if run.fixed else EXIT_CLEAN)
+        sys.exit(EXIT_FINDINGS if run.fixed and not exit_zero else EXIT_CLEAN)
     if stdin_filename is not None:
         sys.stdout.write(run.fixed_source or "")
     if stdin_filename is None or output_file is not None:
@@ -274,6 +275,8 @@ def _finish_fix(
             click.echo(line, err=stdin_filename is not None or _machine_on_stdout(output_format, output_file))
     if has_internal_error(report.results):
         sys.exit(EXIT_ERROR)
+    if exit_zero:  # as ruff: it wins over --exit-non-zero-on-fix
+        sys.exit(EXIT_CLEAN)
     sys.exit(EXIT_FINDINGS if report.findings or (exit_non_zero_on_fix and run.fixed) else EXIT_CLEAN)
 
 
