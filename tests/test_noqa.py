@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from lint_rules.cli import main
@@ -78,3 +79,13 @@ def test_add_noqa_refuses_to_combine_with_fix(project) -> None:
     result = CliRunner().invoke(main, ["check", "--add-noqa", "--fix"])
     assert result.exit_code == 2
     assert result.output == "hyperion-lint: error: --add-noqa writes files: it goes with neither --fix, --diff nor --stdin-filename\n"
+
+
+@pytest.mark.parametrize("comment", ["# noqa", "# noqa: HYP999", "# noqa: HYP"])
+def test_no_comment_makes_a_broken_file_pass(project, comment: str) -> None:
+    """A file that cannot be parsed is always reported, whatever the comments say."""
+    project({"app/modules/demo/endpoints_demo.py": f"def broken(:  {comment}\n"})
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--output-format", "concise", "."])
+    assert result.exit_code == 1
+    assert result.stdout.startswith("app/modules/demo/endpoints_demo.py:1:")
+    assert " HYP999 " in result.stdout.splitlines()[0]

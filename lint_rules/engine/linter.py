@@ -22,7 +22,6 @@ from lint_rules.engine.scopes import Scopes, definitions_of, scope_at, scope_nod
 from lint_rules.engine.suppression import parse_suppressions, source_lines
 from lint_rules.engine.walker import build_dispatch, walk
 from lint_rules.model import (
-    INTERNAL_ERROR,
     META_CODE,
     Edit,
     FileResult,
@@ -267,10 +266,12 @@ def _suppress(
     suppressions = parse_suppressions(source)
     result = FileResult(path)
     for finding in findings:
+        # A file that could not be read or parsed, or a rule that broke, is always
+        # reported: no comment can make a broken file pass.
         covering = [
             s
             for s in suppressions.get(finding.start.line, ())
-            if finding.name != INTERNAL_ERROR and s.covers(finding.code)
+            if finding.code != META_CODE and s.covers(finding.code)
         ]
         if covering:
             for s in covering:
