@@ -146,6 +146,32 @@ def test_a_bom_does_not_shift_columns(project) -> None:
     assert (root / ENDPOINTS).read_bytes() == b"\xef\xbb\xbf" + ROUTE.replace('")', '", status_code=200)').encode()
 
 
+def test_a_coding_cookie_is_read_and_kept(project) -> None:
+    """PEP 263: Python decodes a file as its coding line declares; so does the linter, and
+    --fix writes it back in that encoding."""
+    cookie = "# -*- coding: latin-1 -*-\n"
+    source = cookie + '# Caf\u00e9 des \u00e9l\u00e8ves\n' + ROUTE
+    root = project({ENDPOINTS: source.encode("latin-1")})
+    assert concise("--select", "HYP012").output == f"{ENDPOINTS}:3:2: HYP012 [*] {MESSAGE_012}\n"
+    assert run("check", "--select", "HYP012", "--fix").exit_code == 0
+    fixed = source.replace('")', '", status_code=200)')
+    assert (root / ENDPOINTS).read_bytes() == fixed.encode("latin-1")
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"# coding: klingon\nx = 1\n", "its encoding declaration is not valid (unknown encoding: klingon)"),
+        (b"# coding: ascii\nx = '\xe9'\n", "it is not valid ascii (byte 0xE9 on line 2); save it in the encoding its coding line declares, or as UTF-8"),
+        (b"x = '\xe9'\n", "it is not valid UTF-8 (byte 0xE9 on line 1); save it as UTF-8"),
+    ],
+    ids=["unknown", "wrong-bytes", "no-cookie"],
+)
+def test_a_file_python_cannot_decode(project, data: bytes, reason: str) -> None:
+    project({ENDPOINTS: data})
+    assert concise().output == unreadable(ENDPOINTS, reason)
+
+
 @pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr"])
 def test_crlf_and_lone_cr_line_endings(project, newline: str) -> None:
     source = "import fastapi\n\n" + ROUTE

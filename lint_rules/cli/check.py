@@ -27,7 +27,7 @@ from lint_rules.cli.common import (
     use_color,
 )
 from lint_rules.engine.config import ConfigError
-from lint_rules.engine.files import decode, has_bom, write_atomically
+from lint_rules.engine.files import declared_encoding, decode, has_bom, write_atomically
 from lint_rules.engine.noqa import add_noqa
 from lint_rules.engine.runner import Linter, default_jobs
 from lint_rules.model import FileResult, Finding
@@ -182,9 +182,11 @@ def _add_noqa(results: list[FileResult], quiet: bool) -> None:
             continue
         path = Path(result.path)
         try:
-            write_atomically(path, text, bom=has_bom(path))
+            write_atomically(path, text, bom=has_bom(path), encoding=declared_encoding(text))
         except OSError as error:
             fail(f"cannot write {result.path}: {error.strerror}; the file was left as it was")
+        except UnicodeEncodeError as error:
+            fail(f"cannot write {result.path} in {error.encoding}, the encoding it declares; the file was left as it was")
         lines += changed
         files += 1
     if not quiet:
@@ -240,9 +242,14 @@ def _fix(linter: Linter, paths: list[Path], stdin_filename: Path | None, unsafe:
             )
         elif stdin_filename is None:
             try:
-                write_atomically(path, outcome.source, bom=has_bom(path))
+                write_atomically(path, outcome.source, bom=has_bom(path), encoding=declared_encoding(outcome.source))
             except OSError as error:
                 fail(f"cannot write {outcome.result.path}: {error.strerror}; the file was left as it was")
+            except UnicodeEncodeError as error:
+                fail(
+                    f"cannot write {outcome.result.path} in {error.encoding}, the encoding it declares; "
+                    "the file was left as it was"
+                )
     return run
 
 
