@@ -75,7 +75,7 @@ def test_stale_entries_are_reported_and_removed_by_update(project) -> None:
     result = run("check", "--output-format", "concise", "--quiet")
     assert result.output.startswith(f"{ENDPOINTS}:9:2: HYP012")
     result = run("check")
-    assert "1 baseline entry no longer match a finding (fixed?): run `hyperion-lint baseline --update` to remove them." in result.output
+    assert "1 baseline entry no longer matches a finding (fixed?): run `hyperion-lint baseline --update` to remove them." in result.output
 
     result = run("baseline", "--update")
     assert result.output == f"Wrote 1 entry to {BASELINE} (0 added, 1 removed; 2 before).\n"
@@ -130,3 +130,45 @@ def test_a_broken_baseline_is_a_clear_error(project) -> None:
     assert result.exit_code == 2
     assert result.output.startswith(f"hyperion-lint: error: baseline {root / BASELINE} is not valid JSON (")
     assert len(result.output.splitlines()) == 1
+
+
+def test_entries_of_a_file_that_does_not_parse_are_kept(project) -> None:
+    """A syntax error is no fix: the file's entries are neither stale nor removed, HYP999
+    is never baselined, and once the file parses again its old findings stay hidden."""
+    root = project({ENDPOINTS: LEGACY}, pyproject=CONFIG)
+    run("baseline")
+    (root / ENDPOINTS).write_text(LEGACY + "\ndef broken(:\n", encoding="utf-8")
+    result = run("check", "--output-format", "concise")
+    assert result.exit_code == 1
+    assert " HYP999 " in result.output.splitlines()[0]
+    assert "no longer match" not in result.output
+    assert (
+        "2 baseline entries of 1 file that could not be analysed (see HYP999) are kept as they are: "
+        "they are judged again once the file parses."
+    ) in result.output
+    assert run("baseline", "--update").output == f"Wrote 2 entries to {BASELINE} (0 added, 0 removed; 2 before).\n"
+    assert run("baseline").output == f"Wrote 2 entries to {BASELINE} (0 added, 0 removed; 2 before).\n"
+    assert {e["code"] for e in entries(root)} == {"HYP012"}
+    (root / ENDPOINTS).write_text(LEGACY, encoding="utf-8")
+    assert run("check").exit_code == 0
+
+
+def test_an_entry_survives_an_edit_of_its_line(project) -> None:
+    """Fixing HYP010 on a one-line decorator rewrites the line HYP012 is keyed on: the
+    HYP012 entry still hides it, and --update rewrites the entry's key."""
+    root = project({ENDPOINTS: LEGACY}, pyproject="[tool.hyperion-lint]\nselect = ['HYP012', 'HYP010']\n")
+    run("baseline")
+    (root / ENDPOINTS).write_text(LEGACY.replace('"/demo/a")', '"/demo/a", summary="Read a.")'), encoding="utf-8")
+    result = run("check", "--output-format", "concise")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"3 known findings hidden by the baseline {BASELINE}.",  # HYP012 of read_a, HYP010 and HYP012 of read_b
+        "1 baseline entry no longer matches a finding (fixed?): run `hyperion-lint baseline --update` to remove them.",
+        "All checks passed! (1 file checked)",
+    ]
+    before = {(e["code"], e["scope"], e["hash"]) for e in entries(root)}
+    run("baseline", "--update")
+    after = {(e["code"], e["scope"], e["hash"]) for e in entries(root)}
+    assert len(after) == 3 and ("HYP010", "read_a") not in {(c, s) for c, s, _ in after}
+    assert [h for c, s, h in after if (c, s) == ("HYP012", "read_a")] != [h for c, s, h in before if (c, s) == ("HYP012", "read_a")]
+    assert run("check").exit_code == 0

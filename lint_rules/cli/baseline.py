@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from lint_rules.engine.baseline import DEFAULT_NAME, Baseline, Filtered
 from lint_rules.engine.config import Config, ConfigError
 from lint_rules.model import FileResult
 from lint_rules.engine.runner import Linter
-from lint_rules.model import META_CODE
+from lint_rules.model import INTERNAL_ERROR, META_CODE
 
 
 def baseline_path(config: Config, given: Path | None) -> Path:
@@ -30,14 +31,28 @@ def _relative(config: Config, display: str) -> str:
 
 
 def _scope(linter: Linter, results: Sequence[FileResult]) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
-    """Baseline path of each result, and the codes this run checked in each file."""
+    """Baseline path of each result, and the codes this run really checked in each file:
+    none in a file that could not be read or parsed (its entries are kept as they are,
+    neither matched nor stale), and not the rules that failed on it."""
     relative = {r.path: _relative(linter.config, r.path) for r in results}
     linted = {}
     for result in results:
         path = Path(result.path)
+        if not_analysed(result):
+            linted[relative[result.path]] = frozenset()
+            continue
         codes = {code for code, _ in linter.codes_for(linter.relative(path))}
-        linted[relative[result.path]] = frozenset(codes | {META_CODE})
+        failed = {m.group(1) for f in result.findings if f.name == INTERNAL_ERROR and (m := _FAILED.search(f.message))}
+        linted[relative[result.path]] = frozenset(codes - failed)
     return relative, linted
+
+
+_FAILED = re.compile(r"\b(HYP\d{3})\b")
+
+
+def not_analysed(result: FileResult) -> bool:
+    """The file could not be read or parsed: no rule judged it."""
+    return any(f.code == META_CODE and f.name != INTERNAL_ERROR for f in result.findings)
 
 
 def apply_baseline(
@@ -59,10 +74,25 @@ def apply_baseline(
     if filtered.stale:
         count = len(filtered.stale)
         notes.append(
-            f"{count} baseline entr{'ies' if count != 1 else 'y'} no longer match a finding (fixed?): "
+            f"{count} baseline entr{'ies' if count != 1 else 'y'} no longer match{'' if count != 1 else 'es'} a finding (fixed?): "
             "run `hyperion-lint baseline --update` to remove them."
         )
+    kept = _kept_unanalysed(path, results, relative)
+    if kept:
+        notes.append(kept)
     return filtered.results, notes
+
+
+def _kept_unanalysed(path: Path, results: Sequence[FileResult], relative: dict[str, str]) -> str | None:
+    """The note on the entries of files this run could not analyse: kept, not judged."""
+    broken = {relative[r.path] for r in results if not_analysed(r)}
+    count = sum(n for key, n in Baseline.load(path).entries.items() if key.path in broken)
+    if not count:
+        return None
+    return (
+        f"{count} baseline entr{'ies' if count != 1 else 'y'} of {len(broken)} file{'s' if len(broken) != 1 else ''} "
+        "that could not be analysed (see HYP999) are kept as they are: they are judged again once the file parses."
+    )
 
 
 def _show(path: Path) -> str:
@@ -104,7 +134,8 @@ def baseline(
     if has_internal_error(results):
         fail("a rule failed (see `hyperion-lint check`); the baseline was not written")
     relative, linted = _scope(linter, results)
-    current = Baseline.from_findings((f, relative[r.path]) for r in results for f in r.findings)
+    # A file that cannot be read or parsed is always reported: never baselined.
+    current = Baseline.from_findings((f, relative[r.path]) for r in results for f in r.findings if f.code != META_CODE)
     if update or add:
         if existing is None:
             fail(f"no baseline to update at {_show(target)}; create it with `hyperion-lint baseline`")

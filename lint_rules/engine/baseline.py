@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lint_rules.engine.config import ConfigError
-from lint_rules.model import FileResult
-from lint_rules.model import Finding
+from lint_rules.model import META_CODE, FileResult, Finding
 
 DEFAULT_NAME = ".hyperion-lint-baseline.json"
 VERSION = 1
@@ -99,27 +98,50 @@ class Baseline:
 
     # -- using it ------------------------------------------------------------------------
 
+    def match(self, keys: Sequence[Key]) -> tuple[list[Key | None], Counter[Key]]:
+        """Which entry each key (a finding of this run) stands for, and the entries left
+        over. An entry matches its exact key first; then, for what is left, a finding of
+        the same rule in the same file and scope whose line was edited (fixing a route's
+        HYP010 rewrites the decorator line its HYP012 is keyed on)."""
+        remaining = Counter(self.entries)
+        taken: list[Key | None] = [None] * len(keys)
+        for i, key in enumerate(keys):
+            if remaining[key] > 0:
+                remaining[key] -= 1
+                taken[i] = key
+        loose: dict[tuple[str, str, str], list[Key]] = {}
+        for entry, count in remaining.items():
+            if count > 0:
+                loose.setdefault((entry.path, entry.code, entry.scope), []).append(entry)
+        for i, key in enumerate(keys):
+            if taken[i] is not None:
+                continue
+            for entry in loose.get((key.path, key.code, key.scope), ()):
+                if remaining[entry] > 0:
+                    remaining[entry] -= 1
+                    taken[i] = entry
+                    break
+        return taken, remaining
+
     def filter(
         self, results: Sequence[FileResult], relative: dict[str, str], linted_codes: dict[str, frozenset[str]]
     ) -> Filtered:
         """Hide known findings. ``relative`` maps a result's path to its baseline path;
         ``linted_codes`` says which codes ran on each baseline path, so that entries of
-        files (or rules) this run did not look at are never called stale."""
-        remaining = Counter(self.entries)
-        out = Filtered([])
+        files (or rules) this run did not look at are never called stale. A file that
+        could not be read or parsed (HYP999) is always reported."""
+        pairs = [
+            (result, finding, key_of(finding, relative[result.path]))
+            for result in results
+            for finding in result.findings
+            if finding.code != META_CODE
+        ]
+        taken, remaining = self.match([key for _, _, key in pairs])
+        hidden = {id(finding) for (_, finding, _), entry in zip(pairs, taken) if entry is not None}
+        out = Filtered([], hidden=len(hidden))
         for result in results:
-            path = relative[result.path]
-            kept = []
-            for finding in result.findings:
-                key = key_of(finding, path)
-                if remaining[key] > 0:
-                    remaining[key] -= 1
-                    out.hidden += 1
-                else:
-                    kept.append(finding)
-            out.results.append(
-                FileResult(result.path, kept, result.suppressed, result.source)
-            )
+            kept = [f for f in result.findings if id(f) not in hidden]
+            out.results.append(FileResult(result.path, kept, result.suppressed, result.source))
         out.stale = sorted(
             k
             for k, n in remaining.items()
@@ -129,14 +151,16 @@ class Baseline:
         return out
 
     def updated(self, current: Baseline, linted_codes: dict[str, frozenset[str]], *, add: bool) -> Baseline:
-        """This baseline without its stale entries (and with the new findings if ``add``)."""
+        """This baseline without its stale entries (and with the new findings if ``add``).
+        An entry matched by a finding whose line was edited takes that finding's key; the
+        entries of files and rules this run did not check are kept as they are."""
+        keys = sorted(current.entries.elements())
+        taken, remaining = self.match(keys)
         entries: Counter[Key] = Counter()
-        for key, count in self.entries.items():
-            if key.code in linted_codes.get(key.path, frozenset()):
-                count = min(count, current.entries.get(key, 0))
-            if count > 0:
-                entries[key] = count
-        if add:
-            for key, count in current.entries.items():
-                entries[key] = max(entries.get(key, 0), count)
+        for key, entry in zip(keys, taken):
+            if entry is not None or add:
+                entries[key] += 1
+        for entry, count in remaining.items():
+            if count > 0 and entry.code not in linted_codes.get(entry.path, frozenset()):
+                entries[entry] += count
         return Baseline(entries)
