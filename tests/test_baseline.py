@@ -62,7 +62,7 @@ def test_moving_code_keeps_the_baseline_and_new_findings_show(project) -> None:
     assert lines[0].startswith(f"{ENDPOINTS}:15:2: HYP012 [*] Route `read_c`")
     assert lines[1:] == [
         f"2 known findings hidden by the baseline {BASELINE}.",
-        "Found 1 finding in 1 file (1 file checked). 1 marked [*] have an automatic fix.",
+        "Found 1 finding in 1 file (1 file checked). 1 marked [*] fixable with `--fix`.",
     ]
 
 

@@ -33,7 +33,7 @@ def test_concise_output_and_exit_code(project) -> None:
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         f"{ENDPOINTS}:1:2: HYP012 [*] {MESSAGE_012}",
-        "Found 1 finding in 1 file (1 file checked). 1 marked [*] have an automatic fix.",
+        "Found 1 finding in 1 file (1 file checked). 1 marked [*] fixable with `--fix`.",
     ]
 
 
@@ -49,7 +49,7 @@ def test_full_output_shows_line_caret_and_help(project) -> None:
         "    |  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ HYP012",
         "  = help: Add `status_code=200` (FastAPI's implicit default)",
         "",
-        "Found 1 finding in 1 file (1 file checked). 1 marked [*] have an automatic fix.",
+        "Found 1 finding in 1 file (1 file checked). 1 marked [*] fixable with `--fix`.",
     ]
 
 

@@ -42,7 +42,7 @@ def test_fix_applies_safe_fixes_only_and_reports_what_remains(project) -> None:
     assert (root / ENDPOINTS).read_text(encoding="utf-8") == SAFE_ONLY
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        f"{ENDPOINTS}:1:60: HYP013 [*] DELETE route `delete_item` answers 200; a successful delete "
+        f"{ENDPOINTS}:1:60: HYP013 [-] DELETE route `delete_item` answers 200; a successful delete "
         "returns no body, so use `status_code=204` (with `response_model=None`)",
         "Fixed 1 finding in 1 file. 1 remains.",
     ]

@@ -293,7 +293,7 @@ def test_output_file_gets_the_report_and_the_terminal_the_summary(project) -> No
     expected = run("check", *SELECT, "--output-format", "sarif").stdout
     result = run("check", *SELECT, "--output-format", "sarif", "--output-file", "reports/hyperion-lint.sarif")
     assert result.exit_code == 1
-    assert result.stdout == "Found 7 findings in 4 files (4 files checked). 2 marked [*] have an automatic fix.\n"
+    assert result.stdout == "Found 7 findings in 4 files (4 files checked). 2 marked [*] fixable with `--fix`.\n"
     report = root / "reports" / "hyperion-lint.sarif"
     assert report.read_text(encoding="utf-8") == expected
     assert stat.S_IMODE(report.stat().st_mode) == 0o666 & ~_umask()

@@ -291,7 +291,10 @@ def _print_statistics(report: Report, stream: TextIO, output_format: str) -> Non
     rows = report.statistics()
     if output_format == "json":
         json.dump(
-            [{"code": c, "name": n, "count": k, "fixable": fx} for k, c, n, fx in rows],
+            [
+                {"code": c, "name": n, "count": k, "fixable": bool(fx), "fix": {"[*]": "safe", "[-]": "unsafe"}.get(fx)}
+                for k, c, n, fx in rows
+            ],
             stream,
             indent=2,
         )
@@ -299,4 +302,4 @@ def _print_statistics(report: Report, stream: TextIO, output_format: str) -> Non
         return
     width = max((len(str(k)) for k, *_ in rows), default=1)
     for count, code, name, fixable in rows:
-        stream.write(f"{count:>{width}}\t{code}\t{'[*] ' if fixable else '    '}{name}\n")
+        stream.write(f"{count:>{width}}\t{code}\t{fixable + ' ' if fixable else '    '}{name}\n")

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from lint_rules.engine.suppression import source_lines
 from lint_rules.model import Finding
-from lint_rules.output.report import Report
+from lint_rules.output.report import Report, mark
 
 # (text, rich style or None)
 Piece = tuple[str, str | None]
@@ -50,7 +50,7 @@ def _pieces(report: Report) -> Iterator[Piece]:
             yield "  ", None
             yield finding.code, "bold red"
             if finding.fix is not None:
-                yield " [*]", "cyan"
+                yield " " + mark(finding), "cyan"
             yield f" {finding.message}\n", None
             yield from _snippet(finding, lines)
             if finding.fix_title:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from lint_rules.model import FileResult
-from lint_rules.model import Finding
+from lint_rules.model import Applicability, FileResult, Finding
 
 # Where the rule documentation lives; one place to change if the project moves.
 DOCS_URL = "https://github.com/aeecleclair/hyperion-lint/blob/main/docs/rules.md"
@@ -14,6 +13,17 @@ DOCS_URL = "https://github.com/aeecleclair/hyperion-lint/blob/main/docs/rules.md
 
 def rule_url(code: str, name: str) -> str:
     return f"{DOCS_URL}#{code.lower()}-{name}"
+
+
+# As ruff's statistics: `[*]` a fix `--fix` applies, `[-]` one only `--unsafe-fixes` applies.
+SAFE_MARK, UNSAFE_MARK = "[*]", "[-]"
+
+
+def mark(finding: Finding) -> str:
+    """``[*]``, ``[-]`` or "" for a finding's fix (see :data:`SAFE_MARK`)."""
+    if finding.fix is None:
+        return ""
+    return SAFE_MARK if finding.fix.applicability is Applicability.SAFE else UNSAFE_MARK
 
 
 @dataclass
@@ -31,7 +41,13 @@ class Report:
 
     @property
     def fixable(self) -> int:
-        return sum(1 for f in self.findings if f.fix is not None)
+        """Findings ``--fix`` fixes (safe fixes)."""
+        return sum(1 for f in self.findings if mark(f) == SAFE_MARK)
+
+    @property
+    def unsafe_fixable(self) -> int:
+        """Findings only ``--fix --unsafe-fixes`` fixes."""
+        return sum(1 for f in self.findings if mark(f) == UNSAFE_MARK)
 
     @property
     def files_with_findings(self) -> int:
@@ -40,12 +56,16 @@ class Report:
     def sources(self) -> dict[str, str]:
         return {r.path: r.source for r in self.results if r.source is not None}
 
-    def statistics(self) -> list[tuple[int, str, str, bool]]:
-        """(count, code, name, fixable) per rule, most frequent first."""
+    def statistics(self) -> list[tuple[int, str, str, str]]:
+        """(count, code, name, mark) per rule, most frequent first: the mark of its
+        findings' fixes (``[*]`` when one is safe, else ``[-]`` when one is unsafe)."""
         counts = Counter((f.code, f.name) for f in self.findings)
-        fixable = {(f.code, f.name) for f in self.findings if f.fix is not None}
+        marks: dict[tuple[str, str], str] = {}
+        for f in self.findings:
+            if mark(f) and marks.get((f.code, f.name)) != SAFE_MARK:
+                marks[(f.code, f.name)] = mark(f)
         return sorted(
-            ((n, code, name, (code, name) in fixable) for (code, name), n in counts.items()),
+            ((n, code, name, marks.get((code, name), "")) for (code, name), n in counts.items()),
             key=lambda row: (-row[0], row[1]),
         )
 
@@ -59,6 +79,11 @@ def summary_line(report: Report) -> str:
     plural = "s" if count != 1 else ""
     where = report.files_with_findings
     text = f"Found {count} finding{plural} in {where} file{'s' if where != 1 else ''} ({checked})."
-    if report.fixable:
-        text += f" {report.fixable} marked [*] have an automatic fix."
+    safe, unsafe = report.fixable, report.unsafe_fixable
+    if safe and unsafe:
+        text += f" {safe} marked {SAFE_MARK} fixable with `--fix` ({unsafe} more, marked {UNSAFE_MARK}, with `--fix --unsafe-fixes`)."
+    elif safe:
+        text += f" {safe} marked {SAFE_MARK} fixable with `--fix`."
+    elif unsafe:
+        text += f" {unsafe} marked {UNSAFE_MARK} fixable with `--fix --unsafe-fixes`."
     return text
