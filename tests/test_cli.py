@@ -364,3 +364,17 @@ def test_full_output_shows_the_right_line_after_a_form_feed(project) -> None:
     project({ENDPOINTS: "\x0c\n" + MISSING.lstrip("\n")})
     result = run("check", "--select", "HYP012", "--no-color")
     assert '  2 | @module.router.get("/demo/items", response_model=list[int])' in result.output.splitlines()
+
+
+def test_flags_that_would_do_nothing_are_usage_errors(project) -> None:
+    project({"app/modules/demo/endpoints_demo.py": "x = 1\n"})
+    unsafe = CliRunner().invoke(main, ["check", "--unsafe-fixes"])
+    assert (unsafe.exit_code, unsafe.stderr) == (
+        2,
+        "hyperion-lint: error: --unsafe-fixes goes with --fix (apply them) or --diff (show them); alone it changes nothing\n",
+    )
+    add = CliRunner().invoke(main, ["baseline", "--add"])
+    assert (add.exit_code, add.stderr) == (
+        2,
+        "hyperion-lint: error: --add goes with --update (`baseline --update --add`); `baseline` alone already records every finding\n",
+    )

@@ -123,6 +123,8 @@ def baseline(
     Entries are keyed by rule, file, enclosing function or class, and the offending code,
     not by line, so moving code keeps them. Entries of files not linted this time are kept.
     """
+    if add and not update:
+        fail("--add goes with --update (`baseline --update --add`); `baseline` alone already records every finding")
     try:
         config = configured(config_file, list(paths), select, extend_select, ignore)
         linter = Linter(config)

@@ -87,6 +87,8 @@ def check(
     jobs: int | None,
 ) -> None:
     """Lint PATHS (files or folders; default: the current folder)."""
+    if unsafe_fixes and not (fix or diff):
+        fail("--unsafe-fixes goes with --fix (apply them) or --diff (show them); alone it changes nothing")
     if add_noqa and (fix or diff or stdin_filename is not None):
         fail("--add-noqa writes files: it goes with neither --fix, --diff nor --stdin-filename")
     if output_file is not None and (diff or add_noqa):
