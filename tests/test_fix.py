@@ -30,6 +30,8 @@ async def delete_item(item_id: str):
     """Delete an item."""
 '''
 SELECT = ["--select", "HYP010,HYP013,HYP017"]
+# These tests are about what fixes do, not their layout (tests/test_layout.py): long lines.
+WIDE = "[tool.hyperion-lint]\nline-length = 200\n"
 
 
 def run(*args: str, input: str | None = None):
@@ -37,7 +39,7 @@ def run(*args: str, input: str | None = None):
 
 
 def test_fix_applies_safe_fixes_only_and_reports_what_remains(project) -> None:
-    root = project({ENDPOINTS: BEFORE})
+    root = project({ENDPOINTS: BEFORE}, pyproject=WIDE)
     result = run("check", *SELECT, "--fix", "--output-format", "concise")
     assert (root / ENDPOINTS).read_text(encoding="utf-8") == SAFE_ONLY
     assert result.exit_code == 1
@@ -49,7 +51,7 @@ def test_fix_applies_safe_fixes_only_and_reports_what_remains(project) -> None:
 
 
 def test_unsafe_fixes_then_fixing_again_changes_nothing(project) -> None:
-    root = project({ENDPOINTS: BEFORE})
+    root = project({ENDPOINTS: BEFORE}, pyproject=WIDE)
     result = run("check", *SELECT, "--fix", "--unsafe-fixes")
     # HYP013's 204 makes HYP017 appear, and its fix is applied in the next round.
     assert (root / ENDPOINTS).read_text(encoding="utf-8") == ALL_FIXED
@@ -63,14 +65,14 @@ def test_unsafe_fixes_then_fixing_again_changes_nothing(project) -> None:
 
 
 def test_exit_non_zero_on_fix(project) -> None:
-    project({ENDPOINTS: BEFORE})
+    project({ENDPOINTS: BEFORE}, pyproject=WIDE)
     result = run("check", "--select", "HYP010", "--fix", "--exit-non-zero-on-fix")
     assert result.exit_code == 1
     assert run("check", "--select", "HYP010", "--fix", "--exit-non-zero-on-fix").exit_code == 0
 
 
 def test_diff_writes_nothing(project) -> None:
-    root = project({ENDPOINTS: BEFORE})
+    root = project({ENDPOINTS: BEFORE}, pyproject=WIDE)
     result = run("check", *SELECT, "--diff")
     assert (root / ENDPOINTS).read_text(encoding="utf-8") == BEFORE
     assert result.exit_code == 1
@@ -88,7 +90,7 @@ def test_diff_writes_nothing(project) -> None:
 
 
 def test_fix_keeps_mode_line_endings_and_bom(project) -> None:
-    root = project({ENDPOINTS: b"\xef\xbb\xbf" + BEFORE.replace("\n", "\r\n").encode()})
+    root = project({ENDPOINTS: b"\xef\xbb\xbf" + BEFORE.replace("\n", "\r\n").encode()}, pyproject=WIDE)
     path = root / ENDPOINTS
     os.chmod(path, 0o640)
     run("check", "--select", "HYP010", "--fix")
@@ -98,7 +100,7 @@ def test_fix_keeps_mode_line_endings_and_bom(project) -> None:
 
 
 def test_write_failure_is_reported_even_as_root(project, monkeypatch) -> None:
-    root = project({ENDPOINTS: BEFORE})
+    root = project({ENDPOINTS: BEFORE}, pyproject=WIDE)
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
@@ -115,7 +117,7 @@ def test_write_failure_is_reported_even_as_root(project, monkeypatch) -> None:
 
 
 def test_stdin_fix_prints_the_fixed_source(project) -> None:
-    project({})
+    project({}, pyproject=WIDE)
     result = run("check", "--select", "HYP010", "--fix", "--stdin-filename", ENDPOINTS, input=BEFORE)
     assert result.exit_code == 0
     assert result.stdout == SAFE_ONLY
@@ -200,7 +202,7 @@ def test_fixes_of_one_place_are_applied_one_round_at_a_time() -> None:
 
 def test_exit_zero_holds_with_fix_and_diff(project) -> None:
     """As ruff: --exit-zero exits 0 whatever remains or was fixed (but never hides an error)."""
-    project({ENDPOINTS: BEFORE})
+    project({ENDPOINTS: BEFORE}, pyproject=WIDE)
     assert run("check", *SELECT, "--diff", "--exit-zero").exit_code == 0
     assert run("check", *SELECT, "--fix", "--exit-zero", "--exit-non-zero-on-fix").exit_code == 0
     assert run("check", *SELECT, "--fix", "--unsafe-fixes").exit_code == 0, "everything was fixed"

@@ -66,6 +66,8 @@ class Config:
     baseline: Path | None = None
     # The report format when --output-format is not given (None: full).
     output_format: str | None = None
+    # The line length fixes keep to: `line-length` here, else [tool.ruff] line-length, else 88.
+    line_length: int = 88
 
     def merged(
         self,
@@ -186,7 +188,14 @@ def load_config(path: Path | None, *, default_root: Path) -> Config:
     if path.name != "pyproject.toml" and not table:
         # A dedicated file (hyperion-lint.toml) may hold the settings at top level.
         table = data
-    return parse_table(table, root=path.parent.resolve(), source=path)
+    ruff = tool.get("ruff", {}) if isinstance(tool, Mapping) else {}
+    ruff_length = ruff.get("line-length") if isinstance(ruff, Mapping) else None
+    return parse_table(
+        table,
+        root=path.parent.resolve(),
+        source=path,
+        line_length=ruff_length if isinstance(ruff_length, int) and not isinstance(ruff_length, bool) and ruff_length > 0 else 88,
+    )
 
 
 _KEYS = {
@@ -200,6 +209,7 @@ _KEYS = {
     "root": "path of the folder that holds Hyperion's app/ (default: found from the files)",
     "baseline": "path of the baseline file (default: .hyperion-lint-baseline.json)",
     "output-format": f"one of {', '.join(OUTPUT_FORMATS)} (default: full)",
+    "line-length": "the line length fixes keep to (default: [tool.ruff] line-length, else 88)",
 }
 
 
@@ -210,7 +220,7 @@ def _string_list(value: Any, where: str, errors: list[str]) -> tuple[str, ...]:
     return ()
 
 
-def parse_table(table: Mapping[str, Any], *, root: Path, source: Path | None) -> Config:
+def parse_table(table: Mapping[str, Any], *, root: Path, source: Path | None, line_length: int = 88) -> Config:
     where = f"[tool.{SECTION}]" if source is None or source.name == "pyproject.toml" else str(source)
     errors: list[str] = []
     for key in table:
@@ -251,6 +261,13 @@ def parse_table(table: Mapping[str, Any], *, root: Path, source: Path | None) ->
             f"{where} output-format: unknown format {output_format!r}; valid values: {', '.join(OUTPUT_FORMATS)}"
         )
         output_format = None
+
+    if "line-length" in table:
+        value = table["line-length"]
+        if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 1000:
+            line_length = value
+        else:
+            errors.append(f"{where} line-length: expected a positive integer, got {value!r}")
 
     per_file: dict[str, tuple[str, ...]] = {}
     raw_pfi = table.get("per-file-ignores", {})
@@ -305,4 +322,5 @@ def parse_table(table: Mapping[str, Any], *, root: Path, source: Path | None) ->
         project_root=project_root,
         baseline=baseline,
         output_format=output_format,
+        line_length=line_length,
     )

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from lint_rules.engine.fixes import apply_fixes
+from lint_rules.engine.layout import fit
+from lint_rules.engine.suppression import source_lines
 from lint_rules.model import Applicability, FileResult, Finding, Fix
 
 MAX_ROUNDS = 20
@@ -47,8 +49,20 @@ def applicable(finding: Finding, unsafe: bool) -> bool:
     return fix is not None and (unsafe or fix.applicability is Applicability.SAFE)
 
 
-def fix_source(source: str, lint: Callable[[str], FileResult], *, unsafe: bool = False) -> FixOutcome:
-    """Fix ``source`` with the findings ``lint`` gives, round after round."""
+def laid_out(source: str, fix: Fix, line_length: int | None) -> Fix:
+    """``fix`` with the calls it writes split the way the formatter would when they would
+    pass ``line_length`` (see layout.py); as it is without a line length."""
+    if line_length is None:
+        return fix
+    lines = source_lines(source, keepends=True)
+    return Fix(fix.title, fix.applicability, tuple(fit(lines, e, line_length) for e in fix.edits))
+
+
+def fix_source(
+    source: str, lint: Callable[[str], FileResult], *, unsafe: bool = False, line_length: int | None = None
+) -> FixOutcome:
+    """Fix ``source`` with the findings ``lint`` gives, round after round; with
+    ``line_length``, a call a fix makes too long is split one argument a line."""
     result = lint(source)
     outcome = FixOutcome(source, result)
     rejected: set[tuple[str, Fix]] = set()
@@ -58,13 +72,13 @@ def fix_source(source: str, lint: Callable[[str], FileResult], *, unsafe: bool =
         )
         if not candidates:
             break
-        text, indices = apply_fixes(source, [f.fix for f in candidates if f.fix is not None])
+        text, indices = apply_fixes(source, [laid_out(source, f.fix, line_length) for f in candidates if f.fix is not None])
         if not indices or text == source:
             break
         if parses(text):
             applied = [candidates[i] for i in indices]
         else:
-            text, applied = _one_by_one(source, candidates, outcome, rejected)
+            text, applied = _one_by_one(source, candidates, outcome, rejected, line_length)
             if not applied:
                 break
         outcome.applied.extend(applied)
@@ -88,13 +102,13 @@ def _one_per_place(findings: list[Finding]) -> list[Finding]:
 
 
 def _one_by_one(
-    source: str, candidates: list[Finding], outcome: FixOutcome, rejected: set[tuple[str, Fix]]
+    source: str, candidates: list[Finding], outcome: FixOutcome, rejected: set[tuple[str, Fix]], line_length: int | None
 ) -> tuple[str, list[Finding]]:
     """Apply fixes one at a time, keeping only those after which the code still parses."""
     applied = []
     for finding in candidates:
         assert finding.fix is not None
-        text, indices = apply_fixes(source, [finding.fix])
+        text, indices = apply_fixes(source, [laid_out(source, finding.fix, line_length)])
         if indices and parses(text):
             source = text
             applied.append(finding)

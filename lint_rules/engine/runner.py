@@ -335,7 +335,12 @@ class Linter:
         display = display_path(path)
         rules = self.rules_for(relative)
         project = self.index(root) if self.needs_project and rules else None
-        outcome = fix_source(source, lambda text: lint_source(relative, text, rules, project), unsafe=unsafe)
+        outcome = fix_source(
+            source,
+            lambda text: lint_source(relative, text, rules, project),
+            unsafe=unsafe,
+            line_length=self.config.line_length,
+        )
         outcome.result = with_display(outcome.result, display, outcome.source, root)
         outcome.applied = [dataclasses.replace(f, path=display) for f in outcome.applied]
         outcome.dropped = [dataclasses.replace(f, path=display) for f in outcome.dropped]
