@@ -17,6 +17,12 @@ def _same(text: str) -> str:
     return text.replace("_", "-")
 
 
+def _url(name: str) -> str:
+    """The prefix a message suggests for a root or folder: written with hyphens, as URLs
+    usually are (``sport-competition`` for ``sport_competition``)."""
+    return name.replace("_", "-")
+
+
 class PathNotUnderRoot(Rule):
     """
     ## What it does
@@ -26,7 +32,8 @@ class PathNotUnderRoot(Rule):
     `_` and `-` as the same character: URLs are usually written with hyphens and Python
     folders cannot be, so `/sport-competition/...` and `/sport_competition/...` both
     belong to the folder `sport_competition` (Hyperion has both styles: `/seed_library`,
-    `/google-api`).
+    `/google-api`). The message suggests the hyphen style, as in the example below:
+    `/sport-competition/` for the root or folder `sport_competition`.
 
     The root may be a literal, a module-level constant or a constant imported from another
     file of the project; when the file declares no module, the declaration of its module
@@ -216,7 +223,7 @@ class PathNotUnderRoot(Rule):
             line=4,
             column=20,
             path="app/modules/sport_competition/endpoints_sport_competition.py",
-            message="Route path `/competition/editions` is outside its module; start it with `/sport_competition/` so that it shows which module serves it and cannot collide with another module's routes",
+            message="Route path `/competition/editions` is outside its module; start it with `/sport-competition/` so that it shows which module serves it and cannot collide with another module's routes",
         ),
         Invalid(
             """
@@ -233,6 +240,20 @@ class PathNotUnderRoot(Rule):
             column=5,
             path="app/modules/raffle/endpoints_raffle.py",
             message="Route path `/lottery/{raffle_id}/tickets` is outside its module; start it with `/tombola/` or `/raffle/` so that it shows which module serves it and cannot collide with another module's routes",
+        ),
+        # A root and a folder that differ: both are suggested, each with hyphens.
+        Invalid(
+            """
+            module = Module(root="seed_library", tag="Seeds", factory=None)
+
+
+            @module.router.get("/plants", status_code=200)
+            async def read_plants(): ...
+            """,
+            line=4,
+            column=20,
+            path="app/modules/garden_club/endpoints_garden_club.py",
+            message="Route path `/plants` is outside its module; start it with `/seed-library/` or `/garden-club/` so that it shows which module serves it and cannot collide with another module's routes",
         ),
         # An imported root, followed through the project.
         Invalid(
@@ -303,7 +324,7 @@ class PathNotUnderRoot(Rule):
             self.report_at(
                 route.path_location,
                 path=path,
-                prefixes=" or ".join(f"`/{n}/`" for n in names),
+                prefixes=" or ".join(f"`/{_url(n)}/`" for n in names),
             )
 
     def _root(self, index: ModuleIndex, facts: FileFacts, key) -> str | None:
