@@ -50,7 +50,7 @@ PROJECT = {
 
         @module.router.get("/demo/items", response_model=list[int], status_code=200)
         async def read_items():
-            """Read 100% of the items: all, unfiltered."""
+            """Read 100% of the items at 10:30, unfiltered."""
             return []
 
 
