@@ -223,6 +223,12 @@ def test_exclude_and_gitignore(project) -> None:
     # An excluded file named on the command line (as pre-commit does) stays excluded.
     result = run("check", "app/modules/old/endpoints_old.py", "--quiet")
     assert (result.exit_code, result.output) == (0, "")
+    told = CliRunner().invoke(main, ["check", "app/modules/old/endpoints_old.py"])
+    assert (told.exit_code, told.stderr) == (
+        0,
+        "hyperion-lint: warning: nothing to check: app/modules/old/endpoints_old.py is excluded "
+        "(`exclude`, `extend-exclude` or a .gitignore)\n",
+    )
 
 
 def test_noqa_and_ignore_comments_suppress(project) -> None:
@@ -378,3 +384,17 @@ def test_flags_that_would_do_nothing_are_usage_errors(project) -> None:
         2,
         "hyperion-lint: error: --add goes with --update (`baseline --update --add`); `baseline` alone already records every finding\n",
     )
+
+
+def test_a_path_with_nothing_to_check_says_why(project, tmp_path) -> None:
+    project({"app/modules/demo/endpoints_demo.py": "x = 1\n", "scripts/tool.py": "x = 1\n"})
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(main, ["check", "scripts"])
+    assert result.exit_code == 0
+    assert result.stdout == "All checks passed! (0 files checked)\n"
+    assert result.stderr.startswith(
+        "hyperion-lint: warning: nothing to check: none of the 1 Python file under scripts is one the enabled rules check ("
+    )
+    assert result.stderr.endswith("...; in a Hyperion tree: app/modules/<name>/ and app/core/<name>/)\n")
+    empty = CliRunner().invoke(main, ["check", "empty"])
+    assert empty.stderr.startswith("hyperion-lint: warning: nothing to check: no Python file under empty (excluded folders: .git,")

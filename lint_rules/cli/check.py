@@ -16,6 +16,7 @@ import click
 
 from lint_rules.cli.baseline import apply_baseline
 from lint_rules.cli.common import (
+    warn,
     EXIT_CLEAN,
     EXIT_ERROR,
     EXIT_FINDINGS,
@@ -109,6 +110,8 @@ def check(
                 results = [linter.lint_text(stdin_filename, sys.stdin.buffer.read())]
             else:
                 results = linter.lint_paths(list(paths) or [Path(".")])
+                if not results and not quiet:
+                    warn(f"nothing to check: {linter.why_nothing(list(paths) or [Path('.')])}")
             results, notes = apply_baseline(linter, results, baseline_file, no_baseline)
     except ConfigError as error:
         fail(str(error))

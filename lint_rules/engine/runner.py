@@ -156,6 +156,20 @@ class Linter:
             return found
         return [p for p in found if self.codes_for(self.relative(p))]
 
+    def why_nothing(self, paths: Sequence[Path]) -> str:
+        """Why ``collect`` found no file under ``paths``, in one sentence for a warning."""
+        shown = ", ".join(str(p) for p in paths) or "."
+        python = collect_files(paths, root=self.config.root, exclude=self.exclude, patterns=["*.py"])
+        if not python:
+            if all(p.is_file() and p.suffix == ".py" for p in paths):
+                return f"{shown} {'is' if len(paths) == 1 else 'are'} excluded (`exclude`, `extend-exclude` or a .gitignore)"
+            return f"no Python file under {shown} (excluded folders: {', '.join(self.exclude)})"
+        kinds = ", ".join(sorted({p for p in self.patterns if "*" in p and p != "*.py"})[:6])
+        return (
+            f"none of the {len(python)} Python file{'s' if len(python) != 1 else ''} under {shown} is one "
+            f"the enabled rules check ({kinds}...; in a Hyperion tree: app/modules/<name>/ and app/core/<name>/)"
+        )
+
     # -- one file ------------------------------------------------------------------------
 
     def lint_file(self, path: Path) -> FileResult:
