@@ -48,10 +48,20 @@ def rule_page(rule: type[Rule]) -> str:
         "",
         f"Applies to: {', '.join(f'`{p}`' for p in rule.applies_to)} · Default: {default} · Fix: {fix}",
         "",
-        f"Message: {rule.message}",
+        f"Message: {named_placeholders(rule.message)}",
         "",
     ]
     return "\n".join(header) + "\n" + rule_body(rule) + "\n"
+
+
+def named_placeholders(template: str) -> str:
+    """A message template as a reader sees it: ``{function}`` -> ``<function>``."""
+    return re.sub(r"\{(\w+)\}", r"<\1>", template)
+
+
+def meta_page() -> str:
+    """``hyperion-lint rule HYP999``: the engine's own findings."""
+    return "# HYP999 syntax-error, unreadable-file, internal-error\n\n" + META_SECTION.split("\n", 2)[2]
 
 
 def rule_table() -> str:
@@ -92,10 +102,12 @@ def rules_markdown() -> str:
 
 META_SECTION = """## hyp999-syntax-error
 
-HYP999 is reported by the engine itself, never by a rule, and cannot be turned off:
+HYP999 is reported by the engine itself, never by a rule, and cannot be turned off, suppressed with a
+`# noqa` comment or hidden by a baseline:
 
 - `syntax-error`: the file does not parse (Python 3.12-3.14 syntax is understood); no rule could check it.
-- `unreadable-file`: the file could not be read, is binary, or is not UTF-8.
+- `unreadable-file`: the file could not be read, is binary, or is not in the encoding it declares (UTF-8 unless
+  a `# -*- coding: ... -*-` line says otherwise).
 - `internal-error`: a rule failed on this file (a bug in hyperion-lint: please report it). The other
   rules' findings for the file are still reported, and the exit code is 2.
 """

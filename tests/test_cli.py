@@ -398,3 +398,19 @@ def test_a_path_with_nothing_to_check_says_why(project, tmp_path) -> None:
     assert result.stderr.endswith("...; in a Hyperion tree: app/modules/<name>/ and app/core/<name>/)\n")
     empty = CliRunner().invoke(main, ["check", "empty"])
     assert empty.stderr.startswith("hyperion-lint: warning: nothing to check: no Python file under empty (excluded folders: .git,")
+
+
+def test_rule_pages_name_placeholders_and_render_on_a_terminal(monkeypatch) -> None:
+    plain = CliRunner().invoke(main, ["rule", "HYP012"])
+    assert plain.exit_code == 0
+    assert "Message: Route `<function>` does not say its success status code;" in plain.stdout
+    assert "{function}" not in plain.stdout and "\n## What it does\n" in plain.stdout
+    meta = CliRunner().invoke(main, ["rule", "HYP999"])
+    assert (meta.exit_code, meta.stdout.splitlines()[0]) == (0, "# HYP999 syntax-error, unreadable-file, internal-error")
+    assert CliRunner().invoke(main, ["rule", "syntax-error"]).stdout == meta.stdout
+    import lint_rules.cli.docs as docs
+
+    monkeypatch.setattr(docs, "use_color", lambda no_color, stream: not no_color)
+    rendered = CliRunner().invoke(main, ["rule", "HYP012"])
+    assert "What it does" in rendered.stdout and "## What it does" not in rendered.stdout
+    assert CliRunner().invoke(main, ["rule", "HYP012", "--no-color"]).stdout == plain.stdout

@@ -4,22 +4,37 @@ from __future__ import annotations
 
 import click
 
-from lint_rules.cli.common import fail
+import sys
+
+from lint_rules.cli.common import fail, use_color
 
 # The rules are loaded (with LibCST) only when these commands run, not by every command.
 
 
 @click.command()
 @click.argument("code")
-def rule(code: str) -> None:
-    """Print the documentation of rule CODE (a code such as HYP010, or its name)."""
-    from lint_rules.docs import rule_page
+@click.option("--no-color", is_flag=True, help="Print plain markdown, even on a terminal.")
+def rule(code: str, no_color: bool) -> None:
+    """Print the documentation of rule CODE (a code such as HYP010, or its name): rendered
+    on a terminal, markdown otherwise."""
+    from lint_rules.docs import meta_page, rule_page
     from lint_rules.engine.registry import rule_by_name_or_code
+    from lint_rules.model import INTERNAL_ERROR, META_CODE, SYNTAX_ERROR, UNREADABLE_FILE
 
-    found = rule_by_name_or_code(code)
-    if found is None:
-        fail(f"unknown rule {code!r}; run `hyperion-lint rules` to list them")
-    click.echo(rule_page(found))
+    if code.upper() == META_CODE or code in (SYNTAX_ERROR, UNREADABLE_FILE, INTERNAL_ERROR):
+        page = meta_page()
+    else:
+        found = rule_by_name_or_code(code)
+        if found is None:
+            fail(f"unknown rule {code!r}; run `hyperion-lint rules` to list them")
+        page = rule_page(found)
+    if use_color(no_color, sys.stdout):
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(page))
+        return
+    click.echo(page)
 
 
 @click.command(name="rules")
