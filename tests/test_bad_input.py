@@ -50,7 +50,8 @@ def test_a_folder_with_no_python_file(project) -> None:
     root = project({"docs/readme.md": "# Demo\n", "app/modules/demo/notes.txt": "x = (\n"})
     (root / "app" / "modules" / "empty").mkdir()
     result = run("check", "app", "docs")
-    assert (result.exit_code, result.output) == (0, "All checks passed! (0 files checked)\n")
+    assert (result.exit_code, result.stdout) == (0, "All checks passed! (0 files checked)\n")
+    assert result.stderr.startswith("hyperion-lint: warning: nothing to check: no Python file under app, docs (")
 
 
 def test_a_symlink_loop(project) -> None:

@@ -414,3 +414,12 @@ def test_rule_pages_name_placeholders_and_render_on_a_terminal(monkeypatch) -> N
     rendered = CliRunner().invoke(main, ["rule", "HYP012"])
     assert "What it does" in rendered.stdout and "## What it does" not in rendered.stdout
     assert CliRunner().invoke(main, ["rule", "HYP012", "--no-color"]).stdout == plain.stdout
+
+
+def test_usage_errors_have_the_one_error_style() -> None:
+    for args, message in (
+        (["check", "--bogus"], "No such option '--bogus'. Did you mean '--jobs'? (see `hyperion-lint check --help`)"),
+        (["nosuch"], "No such command 'nosuch'. (see `hyperion-lint --help`)"),
+    ):
+        result = CliRunner().invoke(main, args)
+        assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"hyperion-lint: error: {message}\n")
