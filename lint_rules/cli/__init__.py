@@ -20,6 +20,7 @@ class _Main(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         """Every error in one style, ``hyperion-lint: error: ...`` on one line (click's
         usage errors included), with where to read more; exit code 2."""
+        kwargs.setdefault("prog_name", "hyperion-lint")
         if kwargs.get("standalone_mode", True) is False:
             return super().main(*args, **kwargs)
         try:
