@@ -45,7 +45,7 @@ class _Main(click.Group):
             sys.exit(EXIT_INTERRUPTED)
 
 
-@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="hyperion-lint", cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="hyperion-lint")
 def main() -> None:
     """A linter and architecture checker for Hyperion, the FastAPI back end of MyECL."""
