@@ -423,3 +423,19 @@ def test_usage_errors_have_the_one_error_style() -> None:
     ):
         result = CliRunner().invoke(main, args)
         assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"hyperion-lint: error: {message}\n")
+
+
+def test_color_always_never_and_force_color(project, monkeypatch) -> None:
+    project({"app/modules/demo/endpoints_demo.py": '@module.router.get("/demo/items")\nasync def read_items(): ...\n'})
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    plain = CliRunner().invoke(main, ["check", "--select", "HYP012"])
+    assert "\x1b[" not in plain.stdout, "not a terminal: no color"
+    always = CliRunner().invoke(main, ["check", "--select", "HYP012", "--color", "always"])
+    assert "\x1b[" in always.stdout
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\x1b[" in CliRunner().invoke(main, ["check", "--select", "HYP012"]).stdout
+    assert "\x1b[" not in CliRunner().invoke(main, ["check", "--select", "HYP012", "--color", "never"]).stdout
+    assert "\x1b[" not in CliRunner().invoke(main, ["check", "--select", "HYP012", "--no-color"]).stdout
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in CliRunner().invoke(main, ["check", "--select", "HYP012"]).stdout
+    assert "\x1b[" in CliRunner().invoke(main, ["rule", "HYP012", "--color", "always"]).stdout

@@ -16,6 +16,7 @@ import click
 
 from lint_rules.cli.baseline import apply_baseline
 from lint_rules.cli.common import (
+    color_option,
     warn,
     EXIT_CLEAN,
     EXIT_ERROR,
@@ -51,6 +52,7 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
 @click.option("--stdin-filename", type=click.Path(path_type=Path), metavar="NAME", help="Lint standard input as if it were the file NAME.")
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule gave, instead of the findings.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@color_option
 @click.option("--no-color", is_flag=True, help="Do not color the output (NO_COLOR=1 does the same).")
 @click.option("--quiet", "-q", is_flag=True, help="Print the findings only, no summary.")
 @click.option("--fix", is_flag=True, help="Apply the safe fixes and write the files (atomically); report what remains.")

@@ -31,10 +31,36 @@ def split_codes(values: Sequence[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+# ``--color`` of this run: ``auto`` (a terminal, unless NO_COLOR; FORCE_COLOR forces it),
+# ``always`` or ``never`` (what ``--no-color`` says too).
+_color_mode = {"mode": "auto"}
+
+
 def use_color(no_color: bool, stream: TextIO) -> bool:
-    if no_color or os.environ.get("NO_COLOR"):
+    mode = "never" if no_color else _color_mode["mode"]
+    if mode != "auto":
+        return mode == "always"
+    if os.environ.get("NO_COLOR"):
         return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
     return hasattr(stream, "isatty") and stream.isatty()
+
+
+def _set_color(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    _color_mode["mode"] = value or "auto"
+
+
+def color_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--color auto|always|never``, as ruff's."""
+    return click.option(
+        "--color",
+        type=click.Choice(["auto", "always", "never"]),
+        default="auto",
+        expose_value=False,
+        callback=_set_color,
+        help="Colors: auto (a terminal; NO_COLOR and FORCE_COLOR are honoured), always or never.",
+    )(command)
 
 
 def locate(config_file: Path | None, paths: Sequence[Path]) -> tuple[Path | None, Path]:

@@ -6,13 +6,14 @@ import click
 
 import sys
 
-from lint_rules.cli.common import fail, use_color
+from lint_rules.cli.common import color_option, fail, use_color
 
 # The rules are loaded (with LibCST) only when these commands run, not by every command.
 
 
 @click.command()
 @click.argument("code")
+@color_option
 @click.option("--no-color", is_flag=True, help="Print plain markdown, even on a terminal.")
 def rule(code: str, no_color: bool) -> None:
     """Print the documentation of rule CODE (a code such as HYP010, or its name): rendered
@@ -32,7 +33,7 @@ def rule(code: str, no_color: bool) -> None:
         from rich.console import Console
         from rich.markdown import Markdown
 
-        Console().print(Markdown(page))
+        Console(force_terminal=True).print(Markdown(page))
         return
     click.echo(page)
 

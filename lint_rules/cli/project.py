@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from lint_rules.cli.common import configured, fail, open_cache, selection_options, use_color
+from lint_rules.cli.common import color_option, configured, fail, open_cache, selection_options, use_color
 from lint_rules.engine.config import ConfigError
 from lint_rules.engine.project_report import beliefs
 from lint_rules.engine.runner import Linter
@@ -18,6 +18,7 @@ from lint_rules.engine.runner import Linter
 @click.argument("path", required=False, type=click.Path(path_type=Path, exists=True), default=Path("."))
 @click.option("--output-format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@color_option
 @click.option("--no-color", is_flag=True, help="Print without colors.")
 @selection_options
 def project(
@@ -60,7 +61,7 @@ def project(
         for r in rows:
             where = r.source or "[dim]default: today's Hyperion[/dim]"
             table.add_row(r.label, r.value, where + (f" [dim]({r.detail})[/dim]" if r.detail else ""))
-        Console().print(table)
+        Console(force_terminal=True).print(table)
         return
     click.echo(f"What hyperion-lint reads from {root}:")
     for r in rows:
