@@ -439,3 +439,15 @@ def test_color_always_never_and_force_color(project, monkeypatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     assert "\x1b[" not in CliRunner().invoke(main, ["check", "--select", "HYP012"]).stdout
     assert "\x1b[" in CliRunner().invoke(main, ["rule", "HYP012", "--color", "always"]).stdout
+
+
+def test_a_message_names_files_as_its_header_does(monkeypatch) -> None:
+    """Run from the repository root, the sample's paths start with fixtures/sample/: so do
+    the places a message names."""
+    from pathlib import Path
+
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--select", "HYP004", "--output-format", "concise", "fixtures/sample"])
+    (line,) = result.stdout.splitlines()[:-1]
+    assert line.startswith("fixtures/sample/app/core/rooms/permissions_rooms.py:4:1: HYP004 ")
+    assert line.endswith("to `module = CoreModule(...)` (fixtures/sample/app/core/rooms/endpoints_rooms.py:15)")

@@ -83,12 +83,22 @@ def posix_path(path: str) -> str:
     return path if os.sep == "/" else path.replace(os.sep, "/")
 
 
+# A project-relative place in a message: ``app/modules/x/endpoints_x.py:15``.
+_PLACE = re.compile(r"(?<![\w./-])(app/[\w./-]+\.py)(?=:\d)")
+
+
 def with_display(result: FileResult, display: str, source: str, root: Path) -> FileResult:
     """Findings name files as the user sees them: relative to the working directory.
-    Rules and facts speak of project-relative paths (``related`` places included)."""
+    Rules and facts speak of project-relative paths: ``related`` places, and the places a
+    message names (``(app/core/rooms/endpoints_rooms.py:15)``), which get the same prefix
+    as the finding's own path, so that one finding speaks of files one way."""
     result.source = source
     findings = []
     for finding in result.findings:
+        if "app/" in finding.message:
+            message = _PLACE.sub(lambda m: display_path(root / m.group(1)), finding.message)
+            if message != finding.message:
+                finding = dataclasses.replace(finding, message=message)
         if finding.related:
             related = tuple(
                 dataclasses.replace(r, path=display_path(root / r.path)) for r in finding.related
