@@ -84,13 +84,13 @@ def posix_path(path: str) -> str:
 
 
 # A project-relative place in a message: ``app/modules/x/endpoints_x.py:15``.
-_PLACE = re.compile(r"(?<![\w./-])(app/[\w./-]+\.py)(?=:\d)")
+_PLACE = re.compile(r"(?<![\w./-])(app/[\w./-]+\.py)(?=:\d|`)")
 
 
 def with_display(result: FileResult, display: str, source: str, root: Path) -> FileResult:
     """Findings name files as the user sees them: relative to the working directory.
     Rules and facts speak of project-relative paths: ``related`` places, and the places a
-    message names (``(app/core/rooms/endpoints_rooms.py:15)``), which get the same prefix
+    message names (``(app/core/rooms/endpoints_rooms.py:15)``, ``move it to `app/...```), which get the same prefix
     as the finding's own path, so that one finding speaks of files one way."""
     result.source = source
     findings = []
