@@ -451,3 +451,14 @@ def test_a_message_names_files_as_its_header_does(monkeypatch) -> None:
     (line,) = result.stdout.splitlines()[:-1]
     assert line.startswith("fixtures/sample/app/core/rooms/permissions_rooms.py:4:1: HYP004 ")
     assert line.endswith("to `module = CoreModule(...)` (fixtures/sample/app/core/rooms/endpoints_rooms.py:15)")
+
+
+def test_a_dedicated_config_file_names_its_own_tables(project) -> None:
+    root = project({"app/modules/demo/endpoints_demo.py": "x = 1\n"})
+    (root / "lint.toml").write_text("[rules.HYP020]\nno-such-option = 1\n[rules.HYP777]\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--config", "lint.toml"])
+    assert result.exit_code == 2
+    errors = result.stderr.splitlines()
+    assert errors[0].startswith("hyperion-lint: error: lint.toml [rules.HYP020]: unknown option 'no-such-option'")
+    assert errors[1].startswith("hyperion-lint: error: lint.toml [rules.HYP777]: unknown rule code 'HYP777'")
+    assert "tool.hyperion-lint" not in result.stderr

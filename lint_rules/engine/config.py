@@ -221,7 +221,11 @@ def _string_list(value: Any, where: str, errors: list[str]) -> tuple[str, ...]:
 
 
 def parse_table(table: Mapping[str, Any], *, root: Path, source: Path | None, line_length: int = 88) -> Config:
-    where = f"[tool.{SECTION}]" if source is None or source.name == "pyproject.toml" else str(source)
+    in_pyproject = source is None or source.name == "pyproject.toml"
+    where = f"[tool.{SECTION}]" if in_pyproject else str(source)
+    # How the per-rule tables are written where the settings are: a dedicated file
+    # (hyperion-lint.toml) holds them at top level, ``[rules.HYP020]``.
+    rules_table = f"tool.{SECTION}.rules" if in_pyproject else "rules"
     errors: list[str] = []
     for key in table:
         if key not in _KEYS:
@@ -283,12 +287,12 @@ def parse_table(table: Mapping[str, Any], *, root: Path, source: Path | None, li
     options: dict[str, dict[str, Any]] = {}
     raw_rules = table.get("rules", {})
     if not isinstance(raw_rules, Mapping):
-        errors.append(f"{where} rules: expected a table of [tool.{SECTION}.rules.HYPxxx] tables")
+        errors.append(f"{where} rules: expected a table of [{rules_table}.HYPxxx] tables")
         raw_rules = {}
     rules = catalog()
     for code, values in raw_rules.items():
         rule = rules.get(code.upper())
-        label = f"[tool.{SECTION}.rules.{code}]"
+        label = f"[{rules_table}.{code}]" if in_pyproject else f"{source} [{rules_table}.{code}]"
         if rule is None:
             errors.append(f"{label}: unknown rule code {code!r}; valid codes: {', '.join(rules)}")
             continue
