@@ -4,6 +4,11 @@ from lint_rules.knowledge.module_index import ModuleIndex
 from lint_rules.knowledge.project_model import model_of
 
 REQUIRED = ("run", "should_run")
+# How each is written (app/types/factory.py), for the message.
+SIGNATURES = {
+    "run": "@classmethod async def run(cls, db, settings) -> None",
+    "should_run": "@classmethod async def should_run(cls, db) -> bool",
+}
 
 
 # A 2024 tree: `Module` takes neither `factory=` nor `permissions=`, and there is no `Factory`.
@@ -66,7 +71,7 @@ class FactoryClassShape(Rule):
 
     code = "HYP071"
     name = "factory-class-shape"
-    message = "Factory `{factory}` must define `run` and `should_run` as classmethods, but {problems}; write them as in `{file}` (`@classmethod async def run(cls, db, settings)`)"
+    message = "Factory `{factory}` must define `run` and `should_run` as classmethods, but {problems}; write them as in `{file}` ({examples})"
     not_factory_message = "`{factory}` does not subclass Hyperion's `Factory`; write `class {factory}(Factory)` with `from {module} import Factory`, so that the app can run it"
     applies_to = ("factory_*.py",)
     needs_project = True
@@ -158,7 +163,7 @@ class FactoryClassShape(Rule):
             files={"app/utils/factories.py": "class Factory(ABC):\n    pass\n"},
             line=4,
             column=1,
-            message="Factory `DemoFactory` must define `run` and `should_run` as classmethods, but `should_run` is missing; write them as in `app/utils/factories.py` (`@classmethod async def run(cls, db, settings)`)",
+            message="Factory `DemoFactory` must define `run` and `should_run` as classmethods, but `should_run` is missing; write them as in `app/utils/factories.py` (`@classmethod async def should_run(cls, db) -> bool`)",
         ),
         Invalid(
             """
@@ -177,7 +182,7 @@ class FactoryClassShape(Rule):
             line=4,
             column=1,
             path="app/modules/advert/factory_advert.py",
-            message="Factory `AdvertFactory` must define `run` and `should_run` as classmethods, but `run` is not a `@classmethod`; write them as in `app/types/factory.py` (`@classmethod async def run(cls, db, settings)`)",
+            message="Factory `AdvertFactory` must define `run` and `should_run` as classmethods, but `run` is not a `@classmethod`; write them as in `app/types/factory.py` (`@classmethod async def run(cls, db, settings) -> None`)",
         ),
         Invalid(
             """
@@ -191,7 +196,7 @@ class FactoryClassShape(Rule):
             line=4,
             column=1,
             path="app/modules/loan/factory_loan.py",
-            message="Factory `LoanFactory` must define `run` and `should_run` as classmethods, but `should_run` is missing; write them as in `app/types/factory.py` (`@classmethod async def run(cls, db, settings)`)",
+            message="Factory `LoanFactory` must define `run` and `should_run` as classmethods, but `should_run` is missing; write them as in `app/types/factory.py` (`@classmethod async def should_run(cls, db) -> bool`)",
         ),
         # Named like a factory, based on something else (factory_boy's Factory here).
         Invalid(
@@ -233,12 +238,16 @@ class FactoryClassShape(Rule):
             methods = index.factory_methods(facts, cls)
             if methods is None:
                 continue
-            problems = []
+            problems, wrong = [], []
             for name in REQUIRED:
                 if name not in methods:
                     problems.append(f"`{name}` is missing")
                 elif not methods[name]:
                     problems.append(f"`{name}` is not a `@classmethod`")
+                else:
+                    continue
+                wrong.append(name)
             if problems:
                 file = module.replace(".", "/") + ".py"
-                self.report_at(cls.location, factory=cls.name, problems=" and ".join(problems), file=file)
+                examples = ", ".join(f"`{SIGNATURES[name]}`" for name in wrong)
+                self.report_at(cls.location, factory=cls.name, problems=" and ".join(problems), file=file, examples=examples)
