@@ -89,3 +89,19 @@ def test_no_comment_makes_a_broken_file_pass(project, comment: str) -> None:
     assert result.exit_code == 1
     assert result.stdout.startswith("app/modules/demo/endpoints_demo.py:1:")
     assert " HYP999 " in result.stdout.splitlines()[0]
+
+
+def test_file_level_findings_are_reported_at_1_1_and_add_noqa_puts_the_comment_there(project) -> None:
+    """A file-level finding (here HYP081, a misnamed file) points at no code: no snippet in
+    the full output. Its noqa is read on line 1; when a docstring opens the file, --add-noqa
+    writes a comment line above it."""
+    source = '"""Helpers for the demo module.\n\nMore text.\n"""\n\nimport os\n'
+    root = project({"app/modules/demo/endpoints_demo.py": "module = Module(root='demo', tag='Demo')\n", "app/modules/demo/helpers.py": source})
+    full = CliRunner().invoke(main, ["check", "--no-cache", "--select", "HYP081"])
+    assert full.stdout.splitlines()[0] == "app/modules/demo/helpers.py"
+    assert full.stdout.splitlines()[1].startswith("  1:1  HYP081 File `helpers.py` is not named")
+    assert " | " not in full.stdout, "no code frame for the whole file"
+    added = CliRunner().invoke(main, ["check", "--no-cache", "--select", "HYP081", "--add-noqa"])
+    assert added.exit_code == 0
+    assert (root / "app/modules/demo/helpers.py").read_text(encoding="utf-8") == "# noqa: HYP081\n" + source
+    assert CliRunner().invoke(main, ["check", "--no-cache", "--select", "HYP081"]).exit_code == 0

@@ -2,7 +2,9 @@
 
 For teams that prefer suppressions next to the code to a baseline file. Codes are added
 to a ``# noqa: ...`` already on the line; a line that ends inside a string (where a
-comment would become part of the string) is skipped.
+comment would become part of the string) is skipped, except line 1, where file-level
+findings are reported: there a comment line is added above the docstring, and it is
+line 1 in turn, where the suppression is read.
 """
 
 from __future__ import annotations
@@ -49,13 +51,14 @@ def add_noqa(source: str, findings: Iterable[Finding]) -> tuple[str, int]:
     existing = parse_suppressions(source)
     lines = source_lines(source, keepends=True)
     changed = 0
+    above: list[str] = []  # codes of file-level findings whose line 1 cannot hold a comment
     for number, codes in sorted(wanted.items()):
         if not 1 <= number <= len(lines):
             continue
         line = lines[number - 1]
-        if inside is None and ('"""' in line or "'''" in line):
-            continue
-        if inside is not None and number in inside:
+        if (inside is None and ('"""' in line or "'''" in line)) or (inside is not None and number in inside):
+            if number == 1:
+                above = codes  # a docstring opens the file: a comment line of its own, above it
             continue
         ending = _LINE_END.search(line)
         newline = ending.group(1) if ending else ""
@@ -70,5 +73,9 @@ def add_noqa(source: str, findings: Iterable[Finding]) -> tuple[str, int]:
         else:
             body = body.rstrip() + "  # noqa: " + ", ".join(codes)
         lines[number - 1] = body + newline
+        changed += 1
+    if above:
+        ending = _LINE_END.search(lines[0])
+        lines.insert(0, "# noqa: " + ", ".join(above) + (ending.group(1) if ending else "\n"))
         changed += 1
     return "".join(lines), changed

@@ -20,8 +20,8 @@ _CONTROL = {code: None for code in (7, 8, 11, 12, 13)}
 
 def _snippet(finding: Finding, lines: list[str]) -> Iterator[Piece]:
     number = finding.start.line
-    if not 1 <= number <= len(lines):
-        return
+    if not 1 <= number <= len(lines) or finding.start == finding.end:
+        return  # a finding about the whole file (an empty span at 1:1) points at no code
     line = lines[number - 1].rstrip("\r\n").expandtabs(1)
     gutter = len(str(number))
     pad = " " * gutter

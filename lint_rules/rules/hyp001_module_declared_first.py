@@ -4,6 +4,7 @@ from lint_rules.rule_api.base import Applicability, Invalid, Rule, Valid
 from lint_rules.knowledge.facts import FileFacts, ProjectIndex
 from lint_rules.knowledge.matchers.modules import endpoints_shape
 from lint_rules.knowledge.project_model import model_of
+from lint_rules.model import Location, Position
 from lint_rules.knowledge.matchers.moves import moved_declaration
 
 
@@ -541,14 +542,8 @@ class ModuleDeclaredFirst(Rule):
         shape = endpoints_shape(node)
         if not shape.declarations:
             # Whether a declaration is missing depends on how the app loads this file: the
-            # project says (see ``check``). Line 1, column 1; the range stops at the end of
-            # the first statement rather than covering the whole file.
-            self.propose(
-                node,
-                "",
-                end_node=node.body[0] if node.body else None,
-                data=tuple(sorted(shape.names)),
-            )
+            # project says (see ``check``), which reports it about the whole file (1:1).
+            self.undeclared = tuple(sorted(shape.names))  # the names the file binds, for check
             return
         if shape.first_route is None or shape.first_route_ordinal is None:
             return
@@ -565,17 +560,19 @@ class ModuleDeclaredFirst(Rule):
             )
 
     def check(self, facts: FileFacts, project: ProjectIndex) -> None:
+        names = getattr(self, "undeclared", None)
+        if names is None:
+            return  # the file declares its module
         model = model_of(project)
         variable = model.loaded_as(facts.path).value
-        for proposal in self.proposals:
-            names = proposal.data
-            if variable is None or variable in names:
-                # No loader reads this file (its routers reach the app by `include_router`,
-                # see HYP005), or the variable is bound some other way: trust it.
-                continue
-            what = "core module" if model.declaration_class(facts) == "CoreModule" else "module"
-            self.confirm(
-                proposal,
-                f"This endpoints file declares no {what}, so the app loader skips it; add "
-                f"`{model.declaration_example(facts, variable)}` after the imports, before every route",
-            )
+        if variable is None or variable in names:
+            # No loader reads this file (its routers reach the app by `include_router`,
+            # see HYP005), or the variable is bound some other way: trust it.
+            return
+        what = "core module" if model.declaration_class(facts) == "CoreModule" else "module"
+        start = Position(1, 1)
+        self.report_at(
+            Location(facts.path, start, start),
+            f"This endpoints file declares no {what}, so the app loader skips it; add "
+            f"`{model.declaration_example(facts, variable)}` after the imports, before every route",
+        )
