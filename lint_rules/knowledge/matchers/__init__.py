@@ -14,6 +14,9 @@ Rules import from the module that holds what they need:
   codes (``status_code_value``, ``explicit_status``, ``body_allowed``), the response a route
   sends (``response_class_name``, ``returns_value``, ``returns_nothing``, return
   annotations) and its docstring.
+- ``responses``: the response class a route is answered with (``response_class=``, the
+  router's ``default_response_class=``) and the status code FastAPI uses when the decorator
+  gives none (``response_scope``, ``implicit_status``, ``class_default_status``).
 - ``modules``: the module scope of an endpoints file: ``scope_statements``, ``bound_names``,
   ``expected_declaration``, ``module_declarations`` and ``endpoints_shape`` (declarations,
   routers, first route, ``include_router`` calls).
