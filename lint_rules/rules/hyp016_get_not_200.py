@@ -20,8 +20,10 @@ class GetNot200(Rule):
 
     A redirect is not a read: a GET route whose code is a redirection (3xx, e.g.
     `response_class=RedirectResponse, status_code=307` for a login or payment callback)
-    is accepted. A `response_class=RedirectResponse` route with another code than 200 or
-    3xx is told to use 307, RedirectResponse's own code, rather than 200. A route that returns
+    is accepted. A `response_class=RedirectResponse` route with any other code, 200
+    included, is told to use 307, RedirectResponse's own code (the one HYP012 writes when
+    the route gives none): a browser follows the `Location` header of a 3xx only, so a
+    URL returned by such a route with 200 redirects nowhere, and the documentation lies. A route that returns
     `RedirectResponse(...)` itself without declaring it is told to declare
     `response_class=RedirectResponse` (no fix: the route needs two changes). Files and
     streams (`response_class=FileResponse`, `StreamingResponse`) answer 200 like any read.
@@ -141,6 +143,14 @@ class GetNot200(Rule):
                 return items
             """
         ),
+        # Returning a RedirectResponse itself with the read's 200: HYP011 asks to declare it.
+        Valid(
+            """
+            @module.router.get("/demo/confirm", status_code=200)
+            async def confirm(token: str):
+                return RedirectResponse(url="/demo/done")
+            """
+        ),
         # GET and DELETE on one route: HYP013 asks 204 of it, so neither rule judges it
         # (their fixes would undo each other).
         Valid(
@@ -205,6 +215,22 @@ class GetNot200(Rule):
                 return "/demo"
             """,
         ),
+        # 200 is a read's code, not a redirect's.
+        Invalid(
+            """
+            @module.router.get("/demo/callback", response_class=RedirectResponse, status_code=200)
+            async def callback():
+                return "/demo"
+            """,
+            line=1,
+            column=83,
+            message="GET route `callback` redirects (`response_class=RedirectResponse`) but answers 200; a redirect answers a 3xx code, so use `status_code=307`",
+            fixed="""
+            @module.router.get("/demo/callback", response_class=RedirectResponse, status_code=307)
+            async def callback():
+                return "/demo"
+            """,
+        ),
         Invalid(
             """
             @module.router.get("/demo/redirect", response_model=schemas_demo.PaymentUrl, status_code=201)
@@ -242,7 +268,7 @@ class GetNot200(Rule):
             if explicit is None:
                 continue
             arg, code = explicit
-            if code == 200 or 300 <= code < 400:
+            if 300 <= code < 400:
                 continue
             response_class = response_class_name(route)
             if is_redirect_class(response_class):
@@ -253,6 +279,8 @@ class GetNot200(Rule):
                     replacement=status_expression(arg.value, 307),
                 )
                 continue
+            if code == 200:
+                continue  # a route returning a RedirectResponse itself is HYP011's (same advice)
             if response_class is None:
                 redirects = sorted(r for r in returned_response_classes(node) if is_redirect_class(r))
                 if redirects:
