@@ -8,8 +8,9 @@ HYP055, HYP070-HYP072, HYP080, HYP081, HYP090, HYP091). Everything here reads
   when it holds an ``endpoints_``, ``cruds_``, ``models_``, ``schemas_`` or ``factory_``
   file or a ``Module``/``CoreModule`` declaration (``app/core/utils`` is a package of
   helpers, not a module);
-- a module's names: its folder, and the ``root`` its declaration gives (the core module
-  in ``app/core/core_endpoints`` has root ``core`` and files ``endpoints_core.py``...);
+- a module's names: its folder, ``<name>`` for a folder named ``<name>_endpoints``, and the
+  ``root`` its declaration gives (the core module in ``app/core/core_endpoints`` has files
+  ``endpoints_core.py``..., and root ``""`` before Hyperion v4.7.0, ``core`` since);
 - the parameters a route's dependencies declare, followed across files;
 - whether a class subclasses Hyperion's ``Factory`` (``app.types.factory.Factory``),
   through its whole base chain;
@@ -163,8 +164,16 @@ class ModuleIndex:
         return None
 
     def names(self, key: ModuleKey) -> tuple[str, ...]:
-        """The names a module goes by: its folder, then its declared ``root``."""
+        """The names a module goes by: its folder; for a folder named after the endpoints
+        it holds, ``<name>_endpoints``, that ``<name>``; then its declared ``root``.
+
+        ``app/core/core_endpoints`` holds the endpoints of ``core`` (they sat in ``app/core``
+        itself, as ``endpoints_core.py``, before it existed): its files are ``*_core.py``
+        whatever its root, ``""`` until Hyperion v4.6.0 and ``"core"`` since v4.7.0."""
         names = [key.folder]
+        owner, _, suffix = key.folder.rpartition("_")
+        if owner and suffix == "endpoints":
+            names.append(owner)
         found = self.declaration(key)
         if found is not None and found[1].root and found[1].root not in names:
             names.append(found[1].root)

@@ -3,7 +3,7 @@ from pathlib import PurePosixPath
 from lint_rules.model import Location, Position
 from lint_rules.rule_api.base import Invalid, Option, Rule, Valid
 from lint_rules.knowledge.facts import FileFacts, ProjectIndex
-from lint_rules.knowledge.module_index import ModuleIndex
+from lint_rules.knowledge.module_index import ModuleIndex, ModuleKey
 
 # The kinds of the documented module shape (CONVENTIONS.md and the module pages of
 # Hyperion's developer documentation).
@@ -48,8 +48,14 @@ class ModuleFileNaming(Rule):
     known kind: `endpoints`, `cruds`, `models`, `schemas`, `factory`, `types`, `utils`,
     `dependencies`, `permissions`, plus the kinds of the `extra-kinds` option (by default
     `coredata`, `exceptions` and `integrity`, which Hyperion uses). `<name>` is the
-    module's folder or the `root` its declaration gives (`endpoints_core.py` in
-    `app/core/core_endpoints`, whose root is `core`). `__init__.py` and the files of
+    module's folder, the `root` its declaration gives, or, for a folder named after the
+    endpoints it holds (`<name>_endpoints`), that `<name>`: the files of
+    `app/core/core_endpoints` are `endpoints_core.py`, `cruds_core.py`... whether its
+    declaration says `root="core"` (since Hyperion v4.7.0) or `root=""` (v4.2.0-v4.6.0).
+    The first words of another folder are not a name (`cruds_sport.py` in
+    `sport_competition` is reported), nor is the module's `tag`, a display label
+    (`"Loans"` for `loan`). A misnamed file is told the name the module's endpoints file
+    uses (`cruds_core.py`, not `cruds_core_endpoints.py`). `__init__.py` and the files of
     subfolders (`utils/`, `pdf/`...) are never reported; nor is anything outside module
     folders.
 
@@ -123,6 +129,27 @@ class ModuleFileNaming(Rule):
                 """,
             },
         ),
+        # Before Hyperion v4.7.0 the same files had `root=""`: the folder names them.
+        Valid(
+            """
+            class CoreInformation(BaseCoreData):
+                ready: bool
+            """,
+            path="app/core/core_endpoints/coredata_core.py",
+            files={
+                "app/core/core_endpoints/endpoints_core.py": """
+                    router = APIRouter(tags=["Core"])
+                    core_module = CoreModule(root="", tag="Core", router=router)
+                """,
+            },
+        ),
+        Valid(
+            """
+            router = APIRouter(tags=["Core"])
+            core_module = CoreModule(root="", tag="Core", router=router)
+            """,
+            path="app/core/core_endpoints/endpoints_core.py",
+        ),
         Valid("", path="app/modules/raid/utils/pdf/pdf_writer.py"),
         Valid("", path="app/core/utils/config.py"),
         Valid("", path="app/main.py"),
@@ -168,6 +195,43 @@ class ModuleFileNaming(Rule):
             path="app/modules/cinema/cruds_movies.py",
             message="File `cruds_movies.py` is named after `movies`, not after its module: files of module `cinema` are named `<kind>_cinema.py`; rename it `cruds_cinema.py`",
         ),
+        # The name to use is the one the module's endpoints file uses.
+        Invalid(
+            "",
+            line=1,
+            column=1,
+            path="app/core/core_endpoints/cruds_endpoints.py",
+            files={
+                "app/core/core_endpoints/endpoints_core.py": """
+                    router = APIRouter(tags=["Core"])
+                    core_module = CoreModule(root="", tag="Core", router=router)
+                """,
+            },
+            message="File `cruds_endpoints.py` is named after `endpoints`, not after its module: files of module `core` are named `<kind>_core.py`; rename it `cruds_core.py`",
+        ),
+        # Neither the first word of a folder nor the tag is a name of the module.
+        Invalid(
+            "",
+            line=1,
+            column=1,
+            path="app/modules/sport_competition/cruds_sport.py",
+            files={
+                "app/modules/sport_competition/endpoints_sport_competition.py": """
+                    module = Module(root="sport_competition", tag="Sport Competition", factory=None)
+                """,
+            },
+        ),
+        Invalid(
+            "",
+            line=1,
+            column=1,
+            path="app/modules/loan/cruds_loans.py",
+            files={
+                "app/modules/loan/endpoints_loan.py": """
+                    module = Module(root="loan", tag="Loans", factory=None)
+                """,
+            },
+        ),
     ]
 
     def check(self, facts: FileFacts, project: ProjectIndex) -> None:
@@ -180,6 +244,7 @@ class ModuleFileNaming(Rule):
             return
         stem = PurePosixPath(facts.path).stem
         names = index.names(key)
+        module = _preferred_name(index, key, names)
         kinds = [*DOCUMENTED_KINDS, *self.settings["extra-kinds"]]
         kind, _, rest = stem.partition("_")
         if kind in kinds and rest in names:
@@ -190,19 +255,29 @@ class ModuleFileNaming(Rule):
             self.report_at(
                 where,
                 self.other_module_message.format(
-                    file=file, other=rest, module=key.folder, suggestion=f"{kind}_{key.folder}.py"
+                    file=file, other=rest, module=module, suggestion=f"{kind}_{module}.py"
                 ),
             )
             return
         suggestion = _suggestion(stem, names, kinds)
         advice = (
-            f"rename it (e.g. `{suggestion}_{key.folder}.py`) or add its kind to the `extra-kinds` option"
+            f"rename it (e.g. `{suggestion}_{module}.py`) or add its kind to the `extra-kinds` option"
             if suggestion
-            else f"rename it `<kind>_{key.folder}.py` after what it holds, or add its kind to the `extra-kinds` option"
+            else f"rename it `<kind>_{module}.py` after what it holds, or add its kind to the `extra-kinds` option"
         )
         self.report_at(
-            where, file=file, module=key.folder, kinds=", ".join(kinds), advice=advice
+            where, file=file, module=module, kinds=", ".join(kinds), advice=advice
         )
+
+
+def _preferred_name(index: ModuleIndex, key: ModuleKey, names: tuple[str, ...]) -> str:
+    """The name to suggest: the one the module's endpoints file uses (``core`` for
+    ``app/core/core_endpoints/endpoints_core.py``), else the folder."""
+    for facts in index.modules.get(key, []):
+        kind, _, rest = PurePosixPath(facts.path).stem.partition("_")
+        if kind == "endpoints" and rest in names:
+            return rest
+    return key.folder
 
 
 def _suggestion(stem: str, names: tuple[str, ...], kinds: list[str]) -> str | None:
