@@ -1,7 +1,7 @@
 import libcst as cst
 
 from lint_rules.rule_api.base import Invalid, Rule, Valid
-from lint_rules.knowledge.matchers.imports import file_imports, layer_of
+from lint_rules.knowledge.matchers.imports import file_imports, file_layer, imported_layer
 
 # File kind -> the layers it must not import, and what to do instead.
 _FORBIDDEN: dict[str, dict[str, str]] = {
@@ -25,10 +25,17 @@ class LayeringImport(Rule):
     ## What it does
     Checks that imports follow Hyperion's layers: a cruds file imports no endpoints
     file; a models file imports no cruds, endpoints or schemas file; a schemas file imports
-    no cruds or endpoints file. A layer is read from the module's name
+    no cruds or endpoints file. A layer is a file named `<kind>_<name>.py` directly in a
+    module folder (`app/modules/<module>/`, `app/core/<module>/`), the way HYP081 reads
+    names, or directly in `app/core` and the layer folders of older Hyperion trees
+    (`app/core/models_core.py`, `app/cruds/cruds_advert.py`). Imports are read the same way
     (`app.modules.advert.endpoints_advert`, `from app.modules.advert import cruds_advert`,
-    `from . import schemas_advert`); folders such as `core_endpoints` are not layers, and
-    `types_`, `utils_` and other files may be imported from anywhere.
+    `from . import schemas_advert`, a relative import resolved against the file's folder).
+    The files of a module's subfolders are no layer, whatever their name begins with:
+    `app/core/mypayment/utils/models_converter.py` turns models into schemas, so it may
+    import schemas, and importing it is importing a utility. Folders such as
+    `core_endpoints` are not layers, and `types_`, `utils_` and other files may be
+    imported from anywhere.
 
     Imports under `if TYPE_CHECKING:` are reported too: they avoid the import cycle at run
     time, but the dependency on a higher layer is still there.
@@ -97,6 +104,23 @@ class LayeringImport(Rule):
             """,
             path="app/modules/demo/schemas_demo.py",
         ),
+        # A subfolder's files are no layer, whatever their name begins with.
+        Valid(
+            """
+            from app.core.memberships import schemas_memberships
+            from app.core.mypayment import models_mypayment, schemas_mypayment
+            """,
+            path="app/core/mypayment/utils/models_converter.py",
+        ),
+        Valid(
+            """
+            from app.modules.demo.utils.cruds_helpers import chunk
+            from app.modules.demo.utils import schemas_converter
+
+            from .utils.endpoints_tools import clean
+            """,
+            path="app/modules/demo/models_demo.py",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -155,16 +179,46 @@ class LayeringImport(Rule):
             line=2,
             column=5,
         ),
+        # A utility of a subfolder is no layer; the schemas file beside it is.
+        Invalid(
+            """
+            from app.modules.demo.utils.schemas_converter import to_schema
+            from app.modules.demo.schemas_demo import ItemBase
+            """,
+            path="app/modules/demo/models_demo.py",
+            line=2,
+            column=1,
+            message="A models file imports `app.modules.demo.schemas_demo` from the schemas layer: models are the bottom layer; move a shared enum or type to the `types_` file",
+        ),
+        # The flat layout of Hyperion before v4.2: layer files directly in app/core.
+        Invalid(
+            """
+            from app.core import schemas_core
+            """,
+            path="app/core/models_core.py",
+            line=1,
+            column=1,
+            message="A models file imports `app.core.schemas_core` from the schemas layer: models are the bottom layer; move a shared enum or type to the `types_` file",
+        ),
+        # A relative import of another module's layer file, from a module folder.
+        Invalid(
+            """
+            from ..other import cruds_other
+            """,
+            path="app/modules/demo/schemas_demo.py",
+            line=1,
+            column=1,
+        ),
     ]
 
     def visit_Module(self, node: cst.Module) -> None:
-        kind = self.context.file_kind
+        kind = file_layer(self.context.path)
         forbidden = _FORBIDDEN.get(kind or "")
         if not forbidden:
             return
         reported: set[int] = set()
         for imported in file_imports(node):
-            layer = layer_of(imported.dotted)
+            layer = imported_layer(imported.dotted, self.context.path)
             if layer not in forbidden or id(imported.statement) in reported:
                 continue
             reported.add(id(imported.statement))

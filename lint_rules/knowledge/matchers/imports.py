@@ -7,19 +7,25 @@ anywhere in the file, ``if TYPE_CHECKING:`` blocks told apart, for the layering 
 
 Hyperion's layers are told apart by file name: ``endpoints_<m>.py`` calls ``cruds_<m>.py``,
 which queries ``models_<m>.py`` and returns ``schemas_<m>.py`` objects; ``types_<m>.py``
-holds what every layer shares (enums). ``layer_of`` reads the layer from a dotted name.
+holds what every layer shares (enums). ``layer_of`` reads the layer from a dotted name;
+``file_layer`` and ``imported_layer`` are the stricter reading of the layering rule, where
+only files of a module folder itself (not of its ``utils/`` or ``pdf/`` subfolders) are
+layers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 import libcst as cst
 
 from lint_rules.knowledge.matchers.syntax import dotted_name, last_name
 
 LAYER_KINDS = ("endpoints", "cruds", "models", "schemas")
+# The folders of ``app`` that hold one folder per module.
+MODULE_AREAS = ("modules", "core")
 
 
 def from_module(node: cst.ImportFrom) -> str:
@@ -169,3 +175,66 @@ def layer_of(dotted: str) -> str | None:
         if sep and rest and kind in LAYER_KINDS:
             return kind
     return None
+
+
+# -- layers as the layering rule reads them: module folders, not their subfolders -----------
+
+
+def _kind(part: str) -> str | None:
+    kind, sep, rest = part.partition("_")
+    return kind if sep and rest and kind in LAYER_KINDS else None
+
+
+def _module_start(parts: list[str] | tuple[str, ...]) -> int | None:
+    """The index of ``app`` in ``app/<modules|core>/...`` (the last such), or None."""
+    for i in range(len(parts) - 2, -1, -1):
+        if parts[i] == "app" and parts[i + 1] in MODULE_AREAS:
+            return i
+    return None
+
+
+def file_layer(path: str) -> str | None:
+    """The layer of a project file, from its name: ``models`` for
+    ``app/modules/x/models_x.py``, ``app/core/models_core.py`` (Hyperion before v4.2) or
+    ``app/models/models_core.py`` (v2.3). None for a file in a subfolder of a module folder
+    (``app/core/mypayment/utils/models_converter.py`` converts models to schemas: its
+    name is not a layer), and for a name with no layer kind."""
+    pure = PurePosixPath(path)
+    kind = _kind(pure.stem)
+    if kind is None:
+        return None
+    parts = pure.parts
+    start = _module_start(parts)
+    # app/<area>/<module>/<file>: deeper than that is a subfolder of the module.
+    if start is not None and len(parts) > start + 4:
+        return None
+    return kind
+
+
+def imported_layer(dotted: str, importer: str) -> str | None:
+    """The layer of what an import brings in, for a file at project path ``importer``.
+
+    A relative import is resolved against the importer's folder. Below ``app.modules`` and
+    ``app.core`` the layer is the kind of the file directly in a module folder
+    (``app.modules.x.cruds_x``, also ``app.modules.x.cruds_x.get_y``) or directly in
+    ``app/core`` (``app.core.models_core``); a subfolder's files
+    (``app.core.mypayment.utils.models_converter``) have none. Elsewhere, ``layer_of``."""
+    name = dotted.lstrip(".")
+    dots = len(dotted) - len(name)
+    if dots:
+        package = list(PurePosixPath(importer).parent.parts)
+        if dots - 1 > len(package):
+            return layer_of(name)
+        base = package[: len(package) - (dots - 1)]
+        parts = base + (name.split(".") if name else [])
+    else:
+        parts = name.split(".")
+    start = _module_start(parts)
+    if start is None:
+        return layer_of(".".join(parts))
+    inside = parts[start + 2 :]
+    if not inside:
+        return None
+    if _kind(inside[0]) is not None:
+        return _kind(inside[0])  # a file directly in app/core (app.core.models_core)
+    return _kind(inside[1]) if len(inside) > 1 else None
