@@ -2,7 +2,7 @@ import libcst as cst
 
 from lint_rules.rule_api.base import Applicability, Invalid, Rule, Valid
 from lint_rules.rule_api.edits import status_expression
-from lint_rules.knowledge.matchers.routes import expected_statuses, explicit_status, local_router_names, routes_of
+from lint_rules.knowledge.matchers.routes import expected_statuses, explicit_status, local_router_names, redirects, routes_of
 
 
 class DeleteNot204(Rule):
@@ -14,7 +14,12 @@ class DeleteNot204(Rule):
     `status.HTTP_200_OK`, `HTTPStatus.OK`); a route without `status_code=` is left to
     HYP012. An `api_route(..., methods=[...])` listing DELETE is judged for it, and
     reported once. One that also serves a method asking for another code (GET, 200) is
-    left alone: no one code would do.
+    left alone: no one code would do. A route that redirects (a 3xx code, a
+    `response_class=RedirectResponse`, or only `RedirectResponse(...)` returned) is not
+    judged: a redirect answers a 3xx, as HYP011, HYP012 and HYP016 say.
+
+    A DELETE route that returns a value is reported like any other, and HYP011 leaves it
+    to this rule rather than ask for its `response_model=`: a delete sends no body.
 
     ## Why is this bad?
     A successful delete has nothing to send back. Hyperion's endpoint guide uses 204 for
@@ -115,6 +120,15 @@ class DeleteNot204(Rule):
             async def delete_item[T](item_id: T) -> None: ...
             """
         ),
+        # A redirect answers a 3xx, not 204.
+        Valid(
+            """
+            @module.router.delete("/demo/items/{item_id}", status_code=200)
+            async def delete_item(item_id: str):
+                await cruds_demo.delete_item(item_id)
+                return RedirectResponse("/demo/items", status_code=303)
+            """
+        ),
         # GET and DELETE on one route: HYP016 asks 200 of it, so neither rule judges it
         # (their fixes would undo each other).
         Valid(
@@ -186,7 +200,7 @@ class DeleteNot204(Rule):
             if "delete" not in route.methods or len(expected_statuses(route)) > 1:
                 continue
             explicit = explicit_status(route)
-            if explicit is None or explicit[1] == 204:
+            if explicit is None or explicit[1] == 204 or redirects(route):
                 continue
             arg, code = explicit
             self.report(

@@ -6,6 +6,7 @@ from lint_rules.knowledge.matchers.routes import (
     expected_statuses,
     explicit_status,
     local_router_names,
+    redirects,
     returns_nothing,
     routes_of,
 )
@@ -27,7 +28,10 @@ class PatchPutNot204(Rule):
     Only an explicit status code that can be read statically is judged; a route without
     `status_code=` is left to HYP012. An `api_route(..., methods=[...])` listing PATCH or
     PUT is judged for them, and reported once, unless it also serves a method asking for
-    another code (GET, a POST `create_*`): no one code would do.
+    another code (GET): no one code would do. A POST `create_*` beside it returns
+    nothing too (it is the same function), and HYP014 leaves such a create to answer 204.
+    A route that redirects (a 3xx code, a `response_class=RedirectResponse`) is not
+    judged: a redirect answers a 3xx, as HYP011, HYP012 and HYP016 say.
 
     ## Why is this bad?
     An update that returns nothing but answers 200 sends the body `null`, which the
@@ -134,12 +138,12 @@ class PatchPutNot204(Rule):
             async def update_item[T](item_id: T) -> None: ...
             """
         ),
-        # A PUT that returns nothing and a POST that creates: HYP014 asks 201 of the same
-        # route, so neither rule judges it (their fixes would undo each other).
+        # A redirect answers a 3xx, not 204.
         Valid(
             """
-            @module.router.api_route("/demo/items", methods=["POST", "PUT"], status_code=201)
-            async def create_items(): ...
+            @module.router.put("/demo/items/{item_id}", response_class=RedirectResponse, status_code=200)
+            async def replace_item(item_id: str) -> None:
+                await cruds_demo.replace(item_id)
             """
         ),
         # A return annotation LibCST parses but refuses as a name (a zero-width joiner).
@@ -220,6 +224,20 @@ class PatchPutNot204(Rule):
                 return await cruds_demo.update_item(item_id)
             """,
         ),
+        # A PUT and a POST `create_*` that return nothing: HYP014 leaves the create to
+        # answer 204, so 204 is the one code for both.
+        Invalid(
+            """
+            @module.router.api_route("/demo/items", methods=["POST", "PUT"], status_code=201)
+            async def create_items(): ...
+            """,
+            line=1,
+            column=78,
+            fixed="""
+            @module.router.api_route("/demo/items", methods=["POST", "PUT"], status_code=204)
+            async def create_items(): ...
+            """,
+        ),
     ]
 
     def visit_Module(self, node: cst.Module) -> None:
@@ -231,7 +249,7 @@ class PatchPutNot204(Rule):
             if not methods or len(expected_statuses(route)) > 1:
                 continue
             explicit = explicit_status(route)
-            if explicit is None or explicit[1] == 204 or not returns_nothing(route):
+            if explicit is None or explicit[1] == 204 or not returns_nothing(route) or redirects(route):
                 continue
             arg, code = explicit
             self.report(

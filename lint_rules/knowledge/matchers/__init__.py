@@ -12,7 +12,7 @@ Rules import from the module that holds what they need:
   ``file_imports`` (every import, ``TYPE_CHECKING`` told apart) and ``layer_of``.
 - ``routes``: route decorators (``Route``, ``routes_of``, ``local_router_names``), status
   codes (``status_code_value``, ``explicit_status``, ``body_allowed``), the response a route
-  sends (``response_class_name``, ``returns_value``, ``returns_nothing``, return
+  sends (``response_class_name``, ``returns_value``, ``returns_nothing``, ``redirects``, return
   annotations) and its docstring.
 - ``responses``: the response class a route is answered with (``response_class=``, the
   router's ``default_response_class=``) and the status code FastAPI uses when the decorator

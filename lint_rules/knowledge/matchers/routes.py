@@ -282,9 +282,25 @@ def returns_nothing(route: Route) -> bool:
     return not returns_value(route.function)
 
 
+def redirects(route: Route) -> bool:
+    """True when the route answers a redirect: its explicit code is a 3xx, its
+    ``response_class=`` is a redirect class, or, with no ``response_class=``, every value it
+    returns is a ``*RedirectResponse(...)``. A redirect's code is a 3xx whatever the
+    method (HYP011, HYP012 and HYP016 ask 307), so the method rules do not judge it."""
+    explicit = explicit_status(route)
+    if explicit is not None and 300 <= explicit[1] < 400:
+        return True
+    response_class = response_class_name(route)
+    if response_class is not None:
+        return is_redirect_class(response_class)
+    returned = returned_response_classes(route.function)
+    return bool(returned) and all(is_redirect_class(r) for r in returned)
+
+
 def expected_statuses(route: Route) -> set[int]:
     """The success codes HYP013-HYP016 ask of the methods of a route: 200 for GET, 204 for
-    DELETE, 201 for a POST ``create_*``, 204 for a PATCH/PUT that returns nothing. An
+    DELETE, 201 for a POST ``create_*`` that returns something (one that returns nothing
+    may answer 204), 204 for a PATCH/PUT that returns nothing. An
     ``api_route`` serving methods that ask for different codes (``["GET", "DELETE"]``) is
     judged by none of them: no one code satisfies them all, and their fixes would undo
     each other."""
@@ -294,7 +310,7 @@ def expected_statuses(route: Route) -> set[int]:
             codes.add(200)
         elif method == "delete":
             codes.add(204)
-        elif method == "post" and route.name.startswith("create_"):
+        elif method == "post" and route.name.startswith("create_") and not returns_nothing(route):
             codes.add(201)
         elif method in ("patch", "put") and returns_nothing(route):
             codes.add(204)
