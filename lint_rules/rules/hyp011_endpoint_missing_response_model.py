@@ -6,9 +6,11 @@ from lint_rules.knowledge.matchers.routes import (
     annotation_is_none,
     annotation_is_response,
     body_allowed,
+    expected_statuses,
     is_redirect_class,
     keyword_unknown,
     local_router_names,
+    redirects,
     returned_response_classes,
     returns_value,
     routes_of,
@@ -34,7 +36,14 @@ class EndpointMissingResponseModel(Rule):
 
     A route annotated `-> None`, or one that never returns a value, still sends a body
     when its code is not 204: the JSON `null`, with no schema. It is reported too, with
-    a message that says so.
+    a message that says so: use 204 with `response_model=None` (a `create_*` POST that
+    returns nothing included: HYP014 does not ask 201 of it, there is no new object to
+    send), or return a schema. A GET route that returns nothing is only told to return
+    its data, since a read answers 200 (HYP016).
+
+    A route that HYP013 or HYP015 tells to answer 204 (a DELETE, or a PATCH/PUT that
+    returns nothing, declaring another code) is left to them: its fix is 204, with no
+    body to declare, and asking for a `response_model=` as well would contradict them.
 
     ## Why is this bad?
     Without `response_model=`, FastAPI neither validates nor filters what the function
@@ -74,6 +83,7 @@ class EndpointMissingResponseModel(Rule):
 
     # Variants of the message, for the shapes where the usual advice would be wrong.
     NO_VALUE_MESSAGE = "Route `{function}` returns nothing, so it answers {code} with the body `null`; use `status_code=204` with `response_model=None`, or return a schema and declare it with `response_model=`"
+    NO_VALUE_READ_MESSAGE = "GET route `{function}` returns nothing, so it answers {code} with the body `null`; a read answers 200 with its data: return a schema and declare it with `response_model=`"
     RESPONSE_MESSAGE = "Route `{function}` returns a `{response}` itself, not a schema; declare it with `response_class={response}` in the decorator"
     REDIRECT_MESSAGE = "Route `{function}` returns a `{response}` itself, not a schema; declare the redirect in the decorator: `response_class={response}` and `status_code=307`"
 
@@ -169,6 +179,19 @@ class EndpointMissingResponseModel(Rule):
                 return 1
             """
         ),
+        # HYP013 and HYP015 tell these to answer 204: there is no body to declare.
+        Valid(
+            """
+            @module.router.delete("/demo/items/{item_id}", status_code=200)
+            async def delete_item(item_id: str):
+                return await cruds_demo.delete_item(item_id)
+
+
+            @module.router.patch("/demo/items/{item_id}", status_code=200)
+            async def update_item(item_id: str, item: schemas_demo.ItemEdit):
+                await cruds_demo.update_item(item_id, item)
+            """
+        ),
     ]
     INVALID = [
         Invalid(
@@ -230,6 +253,28 @@ class EndpointMissingResponseModel(Rule):
             column=2,
             message="Route `read_logo` returns a `FileResponse` itself, not a schema; declare it with `response_class=FileResponse` in the decorator",
         ),
+        # A create that returns nothing has no new object: 204 (HYP014 does not ask 201).
+        Invalid(
+            """
+            @module.router.post("/demo/purchases/batch", status_code=201)
+            async def create_purchase_batch(purchases: list[schemas_demo.Purchase]):
+                await cruds_demo.create_purchases(purchases)
+            """,
+            line=1,
+            column=2,
+            message="Route `create_purchase_batch` returns nothing, so it answers 201 with the body `null`; use `status_code=204` with `response_model=None`, or return a schema and declare it with `response_model=`",
+        ),
+        # A read answers 200 (HYP016): it is told to return its data, not to answer 204.
+        Invalid(
+            """
+            @module.router.get("/demo/items/{item_id}/check", status_code=200)
+            async def check_item(item_id: str) -> None:
+                await cruds_demo.check(item_id)
+            """,
+            line=1,
+            column=2,
+            message="GET route `check_item` returns nothing, so it answers 200 with the body `null`; a read answers 200 with its data: return a schema and declare it with `response_model=`",
+        ),
         Invalid(
             """
             @module.router.get("/demo/items/{item_id}")
@@ -261,10 +306,13 @@ class EndpointMissingResponseModel(Rule):
                 code = explicit
             if not body_allowed(code):
                 continue
+            if status is not None and expected_statuses(route) == {204} and not redirects(route):
+                continue  # HYP013 / HYP015 tell it to answer 204, with no body to declare
             if annotation_is_model(node) or annotation_is_response(node):
                 continue
             if annotation_is_none(node) or not returns_value(node):
-                self.report(route.call, self.NO_VALUE_MESSAGE.format(function=route.name, code=code))
+                template = self.NO_VALUE_READ_MESSAGE if "get" in route.methods else self.NO_VALUE_MESSAGE
+                self.report(route.call, template.format(function=route.name, code=code))
                 continue
             responses = returned_response_classes(node)
             if len(responses) == 1:
