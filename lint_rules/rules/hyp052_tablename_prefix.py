@@ -248,7 +248,7 @@ class TablenamePrefix(Rule):
             line=2,
             column=21,
             path="app/core/core_endpoints/models_core.py",
-            message="Table `module_visibility` does not start with the prefix of its module, `core_endpoints_` (or `core_`, the prefix of core tables); name it `core_module_visibility` so that the table says which module owns it",
+            message="Table `module_visibility` does not start with the prefix of its module, `core_endpoints_` or `core_`; name it `core_module_visibility` so that the table says which module owns it",
         ),
         # A plural first word that means the module is replaced, not stacked.
         Invalid(
