@@ -462,3 +462,25 @@ def test_a_dedicated_config_file_names_its_own_tables(project) -> None:
     assert errors[0].startswith("hyperion-lint: error: lint.toml [rules.HYP020]: unknown option 'no-such-option'")
     assert errors[1].startswith("hyperion-lint: error: lint.toml [rules.HYP777]: unknown rule code 'HYP777'")
     assert "tool.hyperion-lint" not in result.stderr
+
+
+def test_every_path_of_a_config_file_is_relative_to_its_folder(tmp_path, monkeypatch) -> None:
+    """--config outside the project: extend-exclude and per-file-ignores both read their
+    paths from the config file's folder (per-file-ignores used the project root)."""
+    route = '@module.router.get("/demo/items")\nasync def read_items(): ...\n'
+    for name in ("endpoints_demo.py", "endpoints_other.py", "endpoints_third.py"):
+        path = tmp_path / "proj" / "app" / "modules" / "demo" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(route, encoding="utf-8")
+    (tmp_path / "lint.toml").write_text(
+        'select = ["HYP012"]\n'
+        'extend-exclude = ["proj/app/modules/demo/endpoints_other.py"]\n'
+        '[per-file-ignores]\n"proj/app/modules/demo/endpoints_demo.py" = ["HYP012"]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--config", "lint.toml", "--output-format", "concise", "proj"])
+    assert [line.split(":")[0] for line in result.stdout.splitlines()[:-1]] == ["proj/app/modules/demo/endpoints_third.py"]
+    monkeypatch.chdir(tmp_path / "proj")
+    again = CliRunner().invoke(main, ["check", "--no-cache", "--config", "../lint.toml", "--output-format", "concise", "."])
+    assert [line.split(":")[0] for line in again.stdout.splitlines()[:-1]] == ["app/modules/demo/endpoints_third.py"]

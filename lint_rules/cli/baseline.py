@@ -41,7 +41,7 @@ def _scope(linter: Linter, results: Sequence[FileResult]) -> tuple[dict[str, str
         if not_analysed(result):
             linted[relative[result.path]] = frozenset()
             continue
-        codes = {code for code, _ in linter.codes_for(linter.relative(path))}
+        codes = {code for code, _ in linter.codes_for(linter.relative(path), linter.project_root(path))}
         failed = {m.group(1) for f in result.findings if f.name == INTERNAL_ERROR and (m := _FAILED.search(f.message))}
         linted[relative[result.path]] = frozenset(codes - failed)
     return relative, linted

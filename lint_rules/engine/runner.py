@@ -83,6 +83,7 @@ class Linter:
         self.needs_project = any(rule.needs_project for rule in self.enabled)
         self._codes: dict[tuple[str, frozenset[str]], tuple[Codes, str, bool]] = {}
         self._shapes: dict[tuple[frozenset[str], frozenset[str]], tuple[Codes, str, bool]] = {}
+        self._prefixes: dict[Path, str] = {}  # project root -> its path below the config folder
         self._path_patterns = any("/" in p for rule in self.enabled for p in rule.applies_to)
         # Each distinct pattern of the enabled rules, compiled: many rules share one.
         self._patterns = {p: pattern_matcher((p,)) for rule in self.enabled for p in rule.applies_to}
@@ -110,11 +111,28 @@ class Linter:
         absolute = absolute_path(path)
         return posix_path(below_folder(absolute, os.fspath(root)) or absolute)
 
-    def _setup(self, relative_path: str) -> tuple[Codes, str, bool]:
-        """The codes and options of the rules that apply to this path, their digest (the
-        cache key part), and whether one of them is project-wide."""
+    def _config_relative(self, relative_path: str, root: Path | None) -> str:
+        """The path per-file-ignores patterns are matched against: relative to the folder
+        of the configuration file, as every path of the configuration is (the project root
+        is that folder, or a folder below it, in all but unusual set-ups)."""
+        if root is None:
+            return relative_path
+        prefix = self._prefixes.get(root)
+        if prefix is None:
+            below = below_folder(os.fspath(absolute_path(root)), os.fspath(self.config.root))
+            prefix = self._prefixes[root] = posix_path(below) + "/" if below else ""
+        return prefix + relative_path
+
+    def _setup(self, relative_path: str, root: Path | None = None) -> tuple[Codes, str, bool]:
+        """The codes and options of the rules that apply to this path (project-relative,
+        in the project at ``root``), their digest (the cache key part), and whether one of
+        them is project-wide."""
         name = relative_path.rsplit("/", 1)[-1]
-        ignored = self.config.ignored_for(relative_path) if self.config.per_file_ignores else frozenset()
+        ignored = (
+            self.config.ignored_for(self._config_relative(relative_path, root))
+            if self.config.per_file_ignores
+            else frozenset()
+        )
         key = (relative_path if self._path_patterns else name, ignored)
         found = self._codes.get(key)
         if found is None:
@@ -139,22 +157,22 @@ class Linter:
         digest = _digest(repr(tuple((c, sorted(o.items())) for c, o in codes)).encode())
         return codes, digest, any(r.needs_project for r in chosen)
 
-    def codes_for(self, relative_path: str) -> Codes:
+    def codes_for(self, relative_path: str, root: Path | None = None) -> Codes:
         """The codes (with their options) of the enabled rules that apply to this path."""
-        return self._setup(relative_path)[0]
+        return self._setup(relative_path, root)[0]
 
-    def rules_for(self, relative_path: str) -> list[RuleSetup]:
+    def rules_for(self, relative_path: str, root: Path | None = None) -> list[RuleSetup]:
         """The enabled rules that apply to this path, with their options (loads the rules)."""
         from lint_rules.engine.workers import setups
 
-        return setups(self.codes_for(relative_path))
+        return setups(self.codes_for(relative_path, root))
 
     def collect(self, paths: Sequence[Path]) -> list[Path]:
         """The files under ``paths`` that some enabled rule applies to."""
         found = collect_files(paths, root=self.config.root, exclude=self.exclude, patterns=self.patterns)
         if not self._path_patterns:
             return found
-        return [p for p in found if self.codes_for(self.relative(p))]
+        return [p for p in found if self.codes_for(self.relative(p), self.project_root(p))]
 
     def why_nothing(self, paths: Sequence[Path]) -> str:
         """Why ``collect`` found no file under ``paths``, in one sentence for a warning."""
@@ -188,7 +206,7 @@ class Linter:
             source = decode(data, display) if isinstance(data, bytes) else data
         if isinstance(source, Finding):
             return FileResult(display, [source])
-        rules = self.rules_for(relative)
+        rules = self.rules_for(relative, root)
         project = self.index(root) if self.needs_project and rules else None
         return with_display(lint_source(relative, source, rules, project), display, source, root)
 
@@ -223,7 +241,7 @@ class Linter:
             entry = self.cache.get(key)
         unit = _Unit(path, relative, display, text, None, key, entry or Entry(), target)
         if target:
-            unit.codes, unit.config, unit.project = self._setup(relative)
+            unit.codes, unit.config, unit.project = self._setup(relative, root)
         return unit
 
     def _prepare(self, root: Path, files: Sequence[Path], targets: set[Path]) -> list[_Unit]:
@@ -347,7 +365,7 @@ class Linter:
         root = self.project_root(path)
         relative = self.relative(path, root)
         display = display_path(path)
-        rules = self.rules_for(relative)
+        rules = self.rules_for(relative, root)
         project = self.index(root) if self.needs_project and rules else None
         outcome = fix_source(
             source,
