@@ -536,7 +536,10 @@ def test_server_without_pygls_says_what_to_install() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr.startswith("hyperion-lint: error: the language server needs pygls")
-    assert done.stderr.rstrip().endswith("install it with: pip install 'hyperion-lint[server]'")
+    assert done.stderr.rstrip().endswith(
+        'install it with: pip install "hyperion-lint[server] @ git+https://github.com/aeecleclair/hyperion-lint@main" '
+        '(or pip install -e ".[server]" in a checkout)'
+    )
 
 
 def test_positions_break_lines_where_lsp_does() -> None:

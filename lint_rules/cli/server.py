@@ -26,5 +26,9 @@ def server(debounce: float, stdio: bool) -> None:
     except ImportError as error:
         if (error.name or "").split(".")[0] not in _SERVER_PACKAGES:
             raise
-        fail(f"the language server needs pygls ({error}); install it with: pip install 'hyperion-lint[server]'")
+        fail(
+            f"the language server needs pygls ({error}); install it with: "
+            'pip install "hyperion-lint[server] @ git+https://github.com/aeecleclair/hyperion-lint@main" '
+            '(or pip install -e ".[server]" in a checkout)'
+        )
     serve(debounce=debounce)
