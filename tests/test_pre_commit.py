@@ -4,6 +4,7 @@ commit, `hyperion-lint-fix` fixes the file and stops the commit once."""
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -118,8 +119,15 @@ def test_commit_hook_blocks_a_bad_endpoints_file(tmp_path: Path, hook_repo: Hook
     assert any(line.startswith("  6:2  HYP012 [*] Route `read_items`") for line in output), output
     assert git(project, "rev-list", "--all", check=False).stdout == ""
     assert endpoints.read_text(encoding="utf-8") == BAD  # the check hook never writes
+    # The report ends with the commands that fix it, the hook's own executable included
+    # (the contributor may have no hyperion-lint on PATH).
+    hint = next((line for line in output if line.startswith("Apply the ")), "\n".join(output))
+    prefix = "Apply the 1 fix marked [*] with `pre-commit run hyperion-lint-fix --files app/modules/demo/endpoints_demo.py` (with that hook in .pre-commit-config.yaml), or `"
+    assert hint.startswith(prefix) and hint.endswith(" check --fix app/modules/demo/endpoints_demo.py`."), hint
+    command = hint[len(prefix) : -len("`.")]
+    subprocess.run(shlex.split(command), cwd=project, env=hook_repo.env, check=True, capture_output=True)
+    assert endpoints.read_text(encoding="utf-8") == GOOD, "the command it gives fixes the file"
 
-    endpoints.write_text(GOOD, encoding="utf-8")
     done = commit(project, hook_repo, "good")
     assert done.returncode == 0, done.stdout + done.stderr
 

@@ -6,6 +6,7 @@ import difflib
 import io
 import json
 import os
+import shlex
 import sys
 import tempfile
 from collections.abc import Callable
@@ -34,7 +35,7 @@ from lint_rules.engine.noqa import add_noqa
 from lint_rules.engine.runner import Linter, default_jobs
 from lint_rules.model import FileResult, Finding
 from lint_rules.output import FORMATS, HUMAN_FORMATS, Report, renderer
-from lint_rules.output.report import summary_line
+from lint_rules.output.report import SAFE_MARK, mark, summary_line
 
 if TYPE_CHECKING:
     from lint_rules.engine.fixer import FixOutcome
@@ -133,11 +134,26 @@ def check(
         # A document for machines on standard output stands alone: notes go to standard
         # error, and the summary is left out. Written to a file, it leaves the terminal free.
         machine = _machine_on_stdout(output_format, output_file)
-        for line in notes if machine else [*notes, summary_line(report)]:
+        for line in notes if machine else [*notes, summary_line(report), *_pre_commit_hint(report)]:
             click.echo(line, err=machine)
     if has_internal_error(results):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if report.findings and not exit_zero else EXIT_CLEAN)
+
+
+def _pre_commit_hint(report: Report) -> list[str]:
+    """Under pre-commit (which sets PRE_COMMIT=1), how to apply the safe fixes: the
+    contributor may have no hyperion-lint on PATH, so the hook's own executable is named."""
+    if os.environ.get("PRE_COMMIT") != "1" or not report.fixable:
+        return []
+    files = sorted({f.path for f in report.findings if mark(f) == SAFE_MARK})
+    quoted = " ".join(shlex.quote(f) for f in files)
+    executable = shlex.quote(str(Path(sys.argv[0]).absolute())) if sys.argv and sys.argv[0] else "hyperion-lint"
+    return [
+        f"Apply the {report.fixable} fix{'es' if report.fixable != 1 else ''} marked [*] with "
+        f"`pre-commit run hyperion-lint-fix --files {quoted}` (with that hook in .pre-commit-config.yaml), "
+        f"or `{executable} check --fix {quoted}`."
+    ]
 
 
 def _machine_on_stdout(output_format: str, output_file: Path | None) -> bool:
