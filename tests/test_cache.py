@@ -311,3 +311,14 @@ def test_an_index_given_the_same_facts_is_the_same_index(sample: Path) -> None:
     assert index.with_file(analyze(BOOKCLUB, source, [], extract=True).facts) is index
     changed = analyze(BOOKCLUB, source.replace("/bookclub/health", "/bookclub/alive"), [], extract=True).facts
     assert index.with_file(changed) is not index
+
+
+def test_baseline_uses_the_cache_check_filled(sample: Path, analyses: list[str]) -> None:
+    """`baseline` is no slower than `check` in the same state: same cache, same workers."""
+    check()
+    analyses.clear()
+    result = CliRunner().invoke(main, ["baseline", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert analyses == [], "the cache served every file"
+    assert not CliRunner().invoke(main, ["baseline", "--no-cache", "--jobs", "1"]).exit_code
+    assert len(analyses) == 25, "--no-cache analyses every file again"

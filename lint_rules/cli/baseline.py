@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from lint_rules.cli.common import EXIT_ERROR, configured, fail, has_internal_error, selection_options
+from lint_rules.cli.common import EXIT_ERROR, configured, fail, has_internal_error, open_cache, selection_options, warn
 from lint_rules.engine.baseline import DEFAULT_NAME, Baseline, Filtered
 from lint_rules.engine.config import Config, ConfigError
 from lint_rules.model import FileResult
-from lint_rules.engine.runner import Linter
+from lint_rules.engine.runner import Linter, default_jobs
 from lint_rules.model import INTERNAL_ERROR, META_CODE
 
 
@@ -108,6 +108,9 @@ def _show(path: Path) -> str:
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help=f"The baseline file (default: {DEFAULT_NAME} at the project root, or `baseline` in the config).")
 @click.option("--update", is_flag=True, help="Only remove entries whose finding is gone; never add one.")
 @click.option("--add", is_flag=True, help="With --update, also add the findings the baseline does not know yet.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache: analyse every file again.")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), metavar="DIR", help="Keep the cache in DIR (default: .hyperion_lint_cache beside the configuration).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N", help="Analyse files in N processes at once (default: one per CPU).")
 def baseline(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -117,6 +120,9 @@ def baseline(
     baseline_file: Path | None,
     update: bool,
     add: bool,
+    no_cache: bool,
+    cache_dir: Path | None,
+    jobs: int | None,
 ) -> None:
     """Write the current findings of PATHS to the baseline file; `check` then hides them.
 
@@ -126,13 +132,16 @@ def baseline(
     if add and not update:
         fail("--add goes with --update (`baseline --update --add`); `baseline` alone already records every finding")
     try:
+        cache = open_cache(no_cache, cache_dir, config_file, list(paths))
         config = configured(config_file, list(paths), select, extend_select, ignore)
-        linter = Linter(config)
+        linter = Linter(config, cache=cache, jobs=jobs or default_jobs())
         results = linter.lint_paths(list(paths) or [Path(".")])
         target = baseline_path(config, baseline_file)
         existing = Baseline.load(target) if target.exists() else None
     except ConfigError as error:
         fail(str(error))
+    if cache is not None and cache.problem is not None:
+        warn(f"{cache.problem}; the next run will analyse every file again")
     if has_internal_error(results):
         fail("a rule failed (see `hyperion-lint check`); the baseline was not written")
     relative, linted = _scope(linter, results)
