@@ -484,3 +484,29 @@ def test_every_path_of_a_config_file_is_relative_to_its_folder(tmp_path, monkeyp
     monkeypatch.chdir(tmp_path / "proj")
     again = CliRunner().invoke(main, ["check", "--no-cache", "--config", "../lint.toml", "--output-format", "concise", "."])
     assert [line.split(":")[0] for line in again.stdout.splitlines()[:-1]] == ["app/modules/demo/endpoints_third.py"]
+
+
+def test_show_settings_and_show_files(project) -> None:
+    project(
+        {"app/modules/demo/endpoints_demo.py": "x = 1\n", "app/modules/demo/cruds_demo.py": "x = 1\n"},
+        pyproject="""
+        [tool.hyperion-lint]
+        select = ["HYP012", "HYP042"]
+        per-file-ignores = { "app/modules/demo/cruds_*" = ["HYP042"] }
+        [tool.hyperion-lint.rules.HYP020]
+        db-dependencies = ["get_session"]
+        """,
+    )
+    settings = CliRunner().invoke(main, ["check", "--no-cache", "--show-settings"])
+    assert settings.exit_code == 0
+    lines = settings.stdout.splitlines()
+    assert lines[0].startswith("Configuration file: ") and lines[0].endswith("pyproject.toml ([tool.hyperion-lint])")
+    assert "Rules enabled (2): HYP012, HYP042" in lines
+    assert "  app/modules/demo/cruds_*: HYP042" in lines
+    assert '  HYP020 db-dependencies = ["get_session"]' in lines
+    assert "Cache: off" in lines and lines[-1] == ".: 2 files to check"
+    files = CliRunner().invoke(main, ["check", "--show-files"])
+    assert (files.exit_code, files.stdout.splitlines()) == (
+        0,
+        ["app/modules/demo/cruds_demo.py: (no rule applies here: only read and parsed)", "app/modules/demo/endpoints_demo.py: HYP012, HYP042"],
+    )

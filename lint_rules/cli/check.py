@@ -66,6 +66,8 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache: analyse every file again.")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), metavar="DIR", help="Keep the cache in DIR (default: .hyperion_lint_cache beside the configuration).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N", help="Analyse files in N processes at once (default: one per CPU).")
+@click.option("--show-settings", is_flag=True, help="Print the configuration in force (file, rules, options) and exit.")
+@click.option("--show-files", is_flag=True, help="Print each file that would be checked, with the rules that apply to it, and exit.")
 def check(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -89,6 +91,8 @@ def check(
     no_cache: bool,
     cache_dir: Path | None,
     jobs: int | None,
+    show_settings: bool,
+    show_files: bool,
 ) -> None:
     """Lint PATHS (files or folders; default: the current folder)."""
     if unsafe_fixes and not (fix or diff):
@@ -102,6 +106,11 @@ def check(
         cache = open_cache(no_cache, cache_dir, config_file, anchors)
         config = configured(config_file, anchors, select, extend_select, ignore)
         linter = Linter(config, cache=cache, jobs=jobs or default_jobs())
+        if show_settings or show_files:
+            from lint_rules.cli.show import show_files as print_files, show_settings as print_settings
+
+            (print_settings(linter, list(paths), cache) if show_settings else print_files(linter, list(paths)))
+            sys.exit(EXIT_CLEAN)
         output_format = output_format or linter.config.output_format or "full"
         if stdin_filename is not None and paths:
             raise ConfigError("give either PATHS or --stdin-filename, not both")
