@@ -510,3 +510,15 @@ def test_show_settings_and_show_files(project) -> None:
         0,
         ["app/modules/demo/cruds_demo.py: (no rule applies here: only read and parsed)", "app/modules/demo/endpoints_demo.py: HYP012, HYP042"],
     )
+
+
+def test_a_file_without_module_gets_no_help_about_moving_one(project) -> None:
+    project({"app/modules/demo/endpoints_demo.py": "x = 1\n"})
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--select", "HYP001", "."])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:3] == [
+        "app/modules/demo/endpoints_demo.py",
+        "  1:1  HYP001 This endpoints file declares no module, so the app loader skips it; add "
+        "`module = Module(root=..., tag=..., factory=...)` after the imports, before every route",
+        "",
+    ]

@@ -12,6 +12,7 @@ from lint_rules.cli.common import EXIT_ERROR, configured, fail, has_internal_err
 from lint_rules.engine.baseline import DEFAULT_NAME, Baseline, Filtered
 from lint_rules.engine.config import Config, ConfigError
 from lint_rules.model import FileResult
+from lint_rules.cli.progress import ProgressDisplay, wanted
 from lint_rules.engine.runner import Linter, default_jobs
 from lint_rules.model import INTERNAL_ERROR, META_CODE
 
@@ -135,7 +136,9 @@ def baseline(
         cache = open_cache(no_cache, cache_dir, config_file, list(paths))
         config = configured(config_file, list(paths), select, extend_select, ignore)
         linter = Linter(config, cache=cache, jobs=jobs or default_jobs())
-        results = linter.lint_paths(list(paths) or [Path(".")])
+        with ProgressDisplay(wanted(False, False)) as display:
+            linter.progress = display
+            results = linter.lint_paths(list(paths) or [Path(".")])
         target = baseline_path(config, baseline_file)
         existing = Baseline.load(target) if target.exists() else None
     except ConfigError as error:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from lint_rules.cli.baseline import apply_baseline
+from lint_rules.cli.progress import ProgressDisplay, wanted
 from lint_rules.cli.common import (
     color_option,
     warn,
@@ -114,17 +115,20 @@ def check(
         output_format = output_format or linter.config.output_format or "full"
         if stdin_filename is not None and paths:
             raise ConfigError("give either PATHS or --stdin-filename, not both")
-        if fix or diff:
-            outcome = _fix(linter, list(paths) or [Path(".")], stdin_filename, unsafe_fixes, diff)
-            results, notes = apply_baseline(linter, outcome.results, baseline_file, no_baseline)
-        else:
-            if stdin_filename is not None:
-                results = [linter.lint_text(stdin_filename, sys.stdin.buffer.read())]
+        display = ProgressDisplay(stdin_filename is None and wanted(_machine_on_stdout(output_format, output_file), quiet))
+        linter.progress = display
+        with display:
+            if fix or diff:
+                outcome = _fix(linter, list(paths) or [Path(".")], stdin_filename, unsafe_fixes, diff)
+                results, notes = apply_baseline(linter, outcome.results, baseline_file, no_baseline)
             else:
-                results = linter.lint_paths(list(paths) or [Path(".")])
-                if not results and not quiet:
-                    warn(f"nothing to check: {linter.why_nothing(list(paths) or [Path('.')])}")
-            results, notes = apply_baseline(linter, results, baseline_file, no_baseline)
+                if stdin_filename is not None:
+                    results = [linter.lint_text(stdin_filename, sys.stdin.buffer.read())]
+                else:
+                    results = linter.lint_paths(list(paths) or [Path(".")])
+                results, notes = apply_baseline(linter, results, baseline_file, no_baseline)
+        if stdin_filename is None and not (fix or diff) and not results and not quiet:
+            warn(f"nothing to check: {linter.why_nothing(list(paths) or [Path('.')])}")
     except ConfigError as error:
         fail(str(error))
     if cache is not None and cache.problem is not None:

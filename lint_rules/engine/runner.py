@@ -88,6 +88,8 @@ class Linter:
         # Each distinct pattern of the enabled rules, compiled: many rules share one.
         self._patterns = {p: pattern_matcher((p,)) for rule in self.enabled for p in rule.applies_to}
         self._indexes: dict[Path, ProjectIndex] = {}
+        #: Told ``(phase, done, total)`` as files are analysed or fixed (a display's hook).
+        self.progress: Callable[[str, int, int], None] | None = None
 
     @property
     def patterns(self) -> list[str]:
@@ -259,7 +261,9 @@ class Linter:
             from lint_rules.engine.workers import analyze_all
 
             items = [(u.relative, u.text or "", u.codes if a else (), f) for u, a, f in needed]
-            for (unit, analysis, facts), result in zip(needed, analyze_all(items, self.jobs)):
+            told = self.progress
+            progress = (lambda done, total: told("Analysing", done, total)) if told is not None else None
+            for (unit, analysis, facts), result in zip(needed, analyze_all(items, self.jobs, progress)):
                 if result.crashed:  # perhaps killed from outside: try again next run
                     unit.key = None
                 if facts:
@@ -384,7 +388,10 @@ class Linter:
         """For each file: its original text (None when unreadable) and the fix outcome,
         or the plain result of a file that cannot be read. Nothing is written here."""
         out: list[tuple[Path, str | None, FixOutcome | FileResult]] = []
-        for path in self.collect(paths):
+        targets = self.collect(paths)
+        for done, path in enumerate(targets):
+            if self.progress is not None:
+                self.progress("Fixing", done, len(targets))
             source = read_source(path, display_path(path))
             if isinstance(source, Finding):
                 out.append((path, None, FileResult(display_path(path), [source])))

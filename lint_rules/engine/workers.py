@@ -13,7 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import signal
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -48,11 +48,18 @@ def _remote(item: Item) -> Analysis:
     return analysis
 
 
-def analyze_all(items: Sequence[Item], jobs: int) -> list[Analysis]:
-    """The analysis of every item, in order."""
+def analyze_all(
+    items: Sequence[Item], jobs: int, progress: Callable[[int, int], None] | None = None
+) -> list[Analysis]:
+    """The analysis of every item, in order; ``progress(done, total)`` is told as they end."""
     size = sum(len(item[1]) for item in items)
     if jobs <= 1 or len(items) < 2 or size < MIN_PARALLEL_BYTES:
-        return [analyze_item(item) for item in items]
+        serial = []
+        for item in items:
+            serial.append(analyze_item(item))
+            if progress is not None:
+                progress(len(serial), len(items))
+        return serial
     all_rules()  # loaded before the workers start, so that forked ones share it
     results: list[Analysis | None] = [None] * len(items)
     # Largest first: the long files start early and the short ones fill the gaps.
@@ -61,11 +68,13 @@ def analyze_all(items: Sequence[Item], jobs: int) -> list[Analysis]:
     pool = _pool(min(jobs, len(items)))
     try:
         futures: list[tuple[int, Future[Analysis]]] = [(i, pool.submit(_remote, items[i])) for i in order]
-        for i, future in futures:
+        for done, (i, future) in enumerate(futures, 1):
             try:
                 results[i] = future.result()
             except BrokenProcessPool:
                 failed.append(i)
+            if progress is not None:
+                progress(done, len(items))
     except BaseException:  # Ctrl-C: stop the workers now rather than let them finish
         _stop(pool)
         raise

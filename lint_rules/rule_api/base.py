@@ -230,12 +230,14 @@ class Rule:
         *,
         related: Sequence[Location] = (),
         edits: Sequence[Edit] = (),
+        help: bool = True,
         **fields: Any,
     ) -> None:
         """Report a place known from the project's facts (for ``check``), or from the
-        text (``edits`` then make its fix)."""
+        text (``edits`` then make its fix). ``help=False`` leaves out the fix title (when
+        the message itself says what to write and the title describes another case)."""
         text = message if message is not None else self.message.format(**fields)
-        title = self.fix_title.format(**fields) if self.fix_title else None
+        title = self.fix_title.format(**fields) if self.fix_title and help else None
         if edits and self.fix_safety is None:
             raise TypeError(f"{self.code} offers a fix but declares no fix_safety")
         self.reports.append(

@@ -575,4 +575,5 @@ class ModuleDeclaredFirst(Rule):
             Location(facts.path, start, start),
             f"This endpoints file declares no {what}, so the app loader skips it; add "
             f"`{model.declaration_example(facts, variable)}` after the imports, before every route",
+            help=False,  # the title is about moving a declaration, and there is none
         )
