@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from lint_rules.cli.baseline import apply_baseline
+from lint_rules.cli.interactive import Asker
 from lint_rules.cli.progress import ProgressDisplay, wanted
 from lint_rules.cli.common import (
     color_option,
@@ -59,6 +60,7 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
 @click.option("--quiet", "-q", is_flag=True, help="Print the findings only, no summary.")
 @click.option("--fix", is_flag=True, help="Apply the safe fixes and write the files (atomically); report what remains.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply the unsafe fixes too (read them first).")
+@click.option("--interactive", is_flag=True, help="With --fix: apply the safe fixes, and ask about each unsafe one (shown as a diff, with why it is unsafe).")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and write nothing.")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix, exit 1 when a fix was applied, even if nothing remains.")
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help="Hide the findings this baseline file knows (default: .hyperion-lint-baseline.json at the project root, when it exists).")
@@ -94,14 +96,21 @@ def check(
     jobs: int | None,
     show_settings: bool,
     show_files: bool,
+    interactive: bool,
 ) -> None:
     """Lint PATHS (files or folders; default: the current folder)."""
     if unsafe_fixes and not (fix or diff):
         fail("--unsafe-fixes goes with --fix (apply them) or --diff (show them); alone it changes nothing")
+    if interactive and not fix:
+        fail("--interactive goes with --fix: `check --fix --interactive` asks about each unsafe fix")
+    if interactive and (unsafe_fixes or diff or stdin_filename is not None):
+        fail("--interactive reads your answers from standard input and asks about each unsafe fix: "
+             "it goes with neither --unsafe-fixes, --diff nor --stdin-filename")
     if add_noqa and (fix or diff or stdin_filename is not None):
         fail("--add-noqa writes files: it goes with neither --fix, --diff nor --stdin-filename")
     if output_file is not None and (diff or add_noqa):
         fail("--output-file writes the report; --diff and --add-noqa print none")
+    asker = Asker(use_color(no_color, sys.stderr)) if interactive else None
     try:
         anchors = [stdin_filename] if stdin_filename is not None else list(paths)
         cache = open_cache(no_cache, cache_dir, config_file, anchors)
@@ -115,11 +124,13 @@ def check(
         output_format = output_format or linter.config.output_format or "full"
         if stdin_filename is not None and paths:
             raise ConfigError("give either PATHS or --stdin-filename, not both")
-        display = ProgressDisplay(stdin_filename is None and wanted(_machine_on_stdout(output_format, output_file), quiet))
+        display = ProgressDisplay(
+            stdin_filename is None and not interactive and wanted(_machine_on_stdout(output_format, output_file), quiet)
+        )
         linter.progress = display
         with display:
             if fix or diff:
-                outcome = _fix(linter, list(paths) or [Path(".")], stdin_filename, unsafe_fixes, diff)
+                outcome = _fix(linter, list(paths) or [Path(".")], stdin_filename, unsafe_fixes, diff, asker)
                 results, notes = apply_baseline(linter, outcome.results, baseline_file, no_baseline)
             else:
                 if stdin_filename is not None:
@@ -131,6 +142,8 @@ def check(
             warn(f"nothing to check: {linter.why_nothing(list(paths) or [Path('.')])}")
     except ConfigError as error:
         fail(str(error))
+    if asker is not None and not quiet:
+        click.echo(asker.summary(), err=True)
     if cache is not None and cache.problem is not None:
         click.echo(f"hyperion-lint: warning: {cache.problem}; the next run will analyse every file again", err=True)
     if add_noqa:
@@ -238,7 +251,9 @@ class _FixRun:
         self.fixed_source: str | None = None
 
 
-def _fix(linter: Linter, paths: list[Path], stdin_filename: Path | None, unsafe: bool, diff: bool) -> _FixRun:
+def _fix(
+    linter: Linter, paths: list[Path], stdin_filename: Path | None, unsafe: bool, diff: bool, asker: Asker | None = None
+) -> _FixRun:
     """``--fix`` and ``--diff``: apply fixes; write them, or print them as a diff."""
     if stdin_filename is not None:
         decoded = decode(sys.stdin.buffer.read(), str(stdin_filename))
@@ -248,7 +263,7 @@ def _fix(linter: Linter, paths: list[Path], stdin_filename: Path | None, unsafe:
             (stdin_filename, decoded, linter.fix_text(stdin_filename, decoded, unsafe=unsafe))
         ]
     else:
-        entries = linter.fix_paths(paths, unsafe=unsafe)
+        entries = linter.fix_paths(paths, unsafe=unsafe, decide=asker)
     run = _FixRun()
     for path, original, outcome in entries:
         if isinstance(outcome, FileResult):

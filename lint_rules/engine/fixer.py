@@ -58,20 +58,47 @@ def laid_out(source: str, fix: Fix, line_length: int | None) -> Fix:
     return Fix(fix.title, fix.applicability, tuple(fit(lines, e, line_length) for e in fix.edits))
 
 
+#: Asked about one unsafe fix: (the finding, the text before, the text after it) -> apply it?
+Decide = Callable[[Finding, str, str], bool]
+
+
 def fix_source(
-    source: str, lint: Callable[[str], FileResult], *, unsafe: bool = False, line_length: int | None = None
+    source: str,
+    lint: Callable[[str], FileResult],
+    *,
+    unsafe: bool = False,
+    line_length: int | None = None,
+    decide: Decide | None = None,
 ) -> FixOutcome:
     """Fix ``source`` with the findings ``lint`` gives, round after round; with
-    ``line_length``, a call a fix makes too long is split one argument a line."""
+    ``line_length``, a call a fix makes too long is split one argument a line. With
+    ``decide``, the safe fixes are applied and each unsafe one is applied only if
+    ``decide`` accepts it (asked once per fix, one at a time, the safe ones first)."""
     result = lint(source)
     outcome = FixOutcome(source, result)
     rejected: set[tuple[str, Fix]] = set()
+    declined: set[tuple[str, str, tuple[str, ...]]] = set()
     for _ in range(MAX_ROUNDS):
         candidates = _one_per_place(
-            [f for f in result.findings if applicable(f, unsafe) and (f.code, f.fix) not in rejected]
+            [
+                f
+                for f in result.findings
+                if applicable(f, unsafe or decide is not None)
+                and (f.code, f.fix) not in rejected
+                and _identity(source, f) not in declined
+            ]
         )
         if not candidates:
             break
+        if decide is not None and all(_unsafe(f) for f in candidates):
+            text = _ask(source, candidates, decide, declined, outcome, rejected, line_length)
+            if text is None:
+                break
+            source = text
+            result = lint(source)
+            continue
+        if decide is not None:
+            candidates = [f for f in candidates if not _unsafe(f)]
         text, indices = apply_fixes(source, [laid_out(source, f.fix, line_length) for f in candidates if f.fix is not None])
         if not indices or text == source:
             break
@@ -87,6 +114,51 @@ def fix_source(
     outcome.source = source
     outcome.result = result
     return outcome
+
+
+def _unsafe(finding: Finding) -> bool:
+    return finding.fix is not None and finding.fix.applicability is Applicability.UNSAFE
+
+
+def _identity(source: str, finding: Finding) -> tuple[str, str, tuple[str, ...]]:
+    """A fix as the user saw it, whatever line it has moved to since: its rule, its
+    message, and the text it replaces with what it writes."""
+    if finding.fix is None:
+        return (finding.code, finding.message, ())
+    lines = source_lines(source, keepends=True)
+    parts = []
+    for edit in finding.fix.edits:
+        parts.append("".join(lines[edit.start.line - 1 : edit.end.line]))
+        parts.append(edit.content)
+    return (finding.code, finding.message, tuple(parts))
+
+
+def _ask(
+    source: str,
+    candidates: list[Finding],
+    decide: Decide,
+    declined: set[tuple[str, str, tuple[str, ...]]],
+    outcome: FixOutcome,
+    rejected: set[tuple[str, Fix]],
+    line_length: int | None,
+) -> str | None:
+    """Offer the unsafe fixes one at a time; the text after the first one accepted, or
+    None when every one was declined."""
+    for finding in candidates:
+        assert finding.fix is not None
+        text, indices = apply_fixes(source, [laid_out(source, finding.fix, line_length)])
+        if not indices or text == source:
+            rejected.add((finding.code, finding.fix))
+            continue
+        if not parses(text):
+            rejected.add((finding.code, finding.fix))
+            outcome.dropped.append(finding)
+            continue
+        if decide(finding, source, text):
+            outcome.applied.append(finding)
+            return text
+        declined.add(_identity(source, finding))
+    return None
 
 
 def _one_per_place(findings: list[Finding]) -> list[Finding]:

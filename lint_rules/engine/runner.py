@@ -39,7 +39,7 @@ from lint_rules.model import FileResult, Finding
 
 if TYPE_CHECKING:
     from lint_rules.knowledge.facts import FileFacts, ProjectIndex
-    from lint_rules.engine.fixer import FixOutcome
+    from lint_rules.engine.fixer import Decide, FixOutcome
     from lint_rules.engine.linter import Analysis, RuleSetup
 
 def default_jobs() -> int:
@@ -361,8 +361,9 @@ class Linter:
 
     # -- fixing ----------------------------------------------------------------------------
 
-    def fix_text(self, path: Path, source: str, *, unsafe: bool) -> FixOutcome:
-        """Fix a buffer as if it were the file ``path``; nothing is written."""
+    def fix_text(self, path: Path, source: str, *, unsafe: bool, decide: Decide | None = None) -> FixOutcome:
+        """Fix a buffer as if it were the file ``path``; nothing is written. ``decide``
+        is asked about each unsafe fix (see :func:`fix_source`)."""
         from lint_rules.engine.fixer import fix_source
         from lint_rules.engine.linter import lint_source
 
@@ -376,6 +377,9 @@ class Linter:
             lambda text: lint_source(relative, text, rules, project),
             unsafe=unsafe,
             line_length=self.config.line_length,
+            decide=(lambda f, before, after: decide(dataclasses.replace(f, path=display), before, after))
+            if decide is not None
+            else None,
         )
         outcome.result = with_display(outcome.result, display, outcome.source, root)
         outcome.applied = [dataclasses.replace(f, path=display) for f in outcome.applied]
@@ -383,7 +387,7 @@ class Linter:
         return outcome
 
     def fix_paths(
-        self, paths: Sequence[Path], *, unsafe: bool
+        self, paths: Sequence[Path], *, unsafe: bool, decide: Decide | None = None
     ) -> list[tuple[Path, str | None, FixOutcome | FileResult]]:
         """For each file: its original text (None when unreadable) and the fix outcome,
         or the plain result of a file that cannot be read. Nothing is written here."""
@@ -396,7 +400,7 @@ class Linter:
             if isinstance(source, Finding):
                 out.append((path, None, FileResult(display_path(path), [source])))
                 continue
-            out.append((path, source, self.fix_text(path, source, unsafe=unsafe)))
+            out.append((path, source, self.fix_text(path, source, unsafe=unsafe, decide=decide)))
         return out
 
     def index(self, root: Path) -> ProjectIndex:
