@@ -123,8 +123,8 @@ def test_a_file_deleted_before_its_fix_is_written(project, monkeypatch) -> None:
     root = project({ENDPOINTS: ROUTE})
     real = runner.Linter.fix_text
 
-    def fix_then_delete(self, path, source, *, unsafe):
-        outcome = real(self, path, source, unsafe=unsafe)
+    def fix_then_delete(self, path, source, **options):
+        outcome = real(self, path, source, **options)
         path.unlink()
         return outcome
 

@@ -59,7 +59,8 @@ class Asker:
         click.echo(click.style(text, **style) if self.color and style else text, err=True)  # type: ignore[arg-type]
 
     def _show(self, finding: Finding, before: str, after: str) -> None:
-        self._echo()
+        if self.accepted or self.declined:
+            self._echo()
         self._echo(f"{finding.path}:{finding.start.line}:{finding.start.column}: {finding.code} {finding.message}", bold=True)
         title = finding.fix.title if finding.fix is not None else ""
         self._echo(f"Unsafe fix: {title}", fg="yellow")
