@@ -72,7 +72,7 @@ def newcomer_env() -> dict[str, str]:
 USAGE = [
     (1, "app/core/rooms/endpoints_rooms.py", ""),
     (1, "app/modules/cinema/endpoints_cinema.py", ""),
-    (1, "app/core/rooms/endpoints_rooms.py:13:1: HYP005 `admin_router` is an APIRouter that no module receives, so routes declared on it are never served; pass `router=admin_router` to `CoreModule(...)`, or declare its routes on `core_module.router`", ""),
+    (1, "app/core/rooms/endpoints_rooms.py:13:1: HYP005 `admin_router` is an APIRouter that no module receives, so routes declared on it are never served; pass `router=admin_router` to `CoreModule(...)`, or delete it and decorate routes with `@core_module.router`", ""),
     (1, "app/modules/bookclub/endpoints_bookclub.py", ""),
     (1, "2\tHYP007\t    permission-name-duplicate", ""),
     (1, "app/core/rooms/endpoints_rooms.py", ""),
