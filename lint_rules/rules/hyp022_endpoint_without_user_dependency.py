@@ -16,7 +16,9 @@ class EndpointWithoutUserDependency(Rule):
     `Depends(...)` of the user family (`is_user()`, `is_user_allowed_to([...])`,
     `is_user_in(...)`, `is_user_an_ecl_member`, `get_token_data`...), also inside
     `Annotated[...]` or a module alias, or such a `Depends(...)` in the decorator's
-    `dependencies=[...]` or in the `dependencies=[...]` of the file's `APIRouter(...)`.
+    `dependencies=[...]`, in the `dependencies=[...]` of the file's `APIRouter(...)` (the
+    one given to the module as `router=` too), or of a router that includes it
+    (`api_router = APIRouter(dependencies=[...])` including every module's router).
 
     A dependency whose name is not of the family counts when it depends on the user
     itself: the rule follows the project's own dependencies, across files (a module's
@@ -130,6 +132,28 @@ class EndpointWithoutUserDependency(Rule):
             @module.router.get("/demo/access", status_code=200)
             async def read_access(user=Depends(has_user_demo_access())): ...
             """
+        ),
+        # The module's router is given to the module; the app includes every module's
+        # router in an API router that requires a user.
+        Valid(
+            """
+            router = APIRouter(tags=["Demo"])
+            module = Module(root="demo", tag="Demo", router=router, factory=None)
+
+
+            @module.router.get("/demo/items", status_code=200)
+            async def read_items(): ...
+            """,
+            files={
+                "app/api.py": """
+                    from app.dependencies import is_user
+                    from app.module import all_modules
+
+                    api_router = APIRouter(dependencies=[Depends(is_user())])
+                    for module in all_modules:
+                        api_router.include_router(module.router)
+                """,
+            },
         ),
         # A router whose every route requires a user; websockets; a commented-out decorator.
         Valid(
