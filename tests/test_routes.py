@@ -176,7 +176,7 @@ def test_public_routes_are_those_hyp022_reports(project: Path) -> None:
 def snapshot(project: Path) -> None:
     assert invoke("routes", "--no-cache", "--snapshot", SNAPSHOT) == (
         0,
-        f"Wrote who may call each of the 17 routes to {SNAPSHOT}.\n",
+        f"Wrote who may call the 17 routes to {SNAPSHOT}.\n",
         "",
     )
 
@@ -198,7 +198,7 @@ def test_the_snapshot_file(project: Path) -> None:
 
 def test_check_unchanged(project: Path) -> None:
     snapshot(project)
-    assert check() == (0, f"Who may call each of the 17 routes is what {SNAPSHOT} records.\n", "")
+    assert check() == (0, f"Who may call the 17 routes is what {SNAPSHOT} records.\n", "")
 
 
 def test_check_a_route_added(project: Path) -> None:
@@ -301,7 +301,7 @@ def test_check_code_moved_reformatted_and_reordered_changes_nothing(project: Pat
     (project / "app/modules/vault/endpoints_vault.py").rename(project / "app/modules/vault/endpoints_strongroom.py")
     code, out, _ = invoke("routes", "--no-cache", "--output-format", "json")
     assert {r["handler"] for r in json.loads(out)} >= {"list_plants"}
-    assert check() == (0, f"Who may call each of the 17 routes is what {SNAPSHOT} records.\n", "")
+    assert check() == (0, f"Who may call the 17 routes is what {SNAPSHOT} records.\n", "")
 
 
 def test_check_a_missing_snapshot(project: Path) -> None:
@@ -390,3 +390,31 @@ def test_prefixes_and_dependencies_of_the_routers_that_include_a_route(project: 
     # HYP022 agrees: the API router's dependency authenticates every route.
     code, out, _ = invoke("check", "--no-cache", "--select", "HYP022", "--output-format", "json")
     assert json.loads(out) == []
+
+
+def _readme_block(start: str) -> list[str]:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split(f"```\n{start}\n", 1)[1].split("```", 1)[0]
+    return block.splitlines()
+
+
+def test_the_readme_examples_are_real_output(project: Path) -> None:
+    table = _readme_block("$ hyperion-lint routes fixtures/routes")
+    code, out, _ = invoke("routes", "--no-cache", "--no-color")
+    lines = out.splitlines()
+    shown = [line for line in table if line != "..."]
+    start = lines.index(shown[0])
+    assert lines[start : start + len(shown) - 1] == shown[:-1]
+    assert lines[-1] == shown[-1]
+
+    snapshot(project)
+    edit(project / "app/modules/notes/endpoints_notes.py", "    user: models_users.CoreUser = Depends(is_user()),\n", "")
+    (project / "app/modules/vault/endpoints_vault.py").unlink()
+    endpoints = project / "app/modules/lostfound/endpoints_lostfound.py"
+    endpoints.write_text(
+        endpoints.read_text(encoding="utf-8") + '\n\n@module.router.get("/lostfound/items/{item_id}")\nasync def read_item(item_id: str): ...\n',
+        encoding="utf-8",
+    )
+    code, out, err = check()
+    assert code == 1
+    assert (out + err).splitlines() == _readme_block(f"$ hyperion-lint routes --check {SNAPSHOT}")

@@ -90,11 +90,15 @@ def routes(
         fail(str(error))
     if snapshot_file is not None:
         _write(snapshot_file, snapshot_text(snapshot_of(entries)), "the snapshot")
-        click.echo(f"Wrote who may call each of the {len(entries)} routes to {snapshot_file}.")
+        click.echo(f"Wrote who may call the {_routes(len(entries))} to {snapshot_file}.")
     elif check_file is not None:
         _check(check_file, entries)
     else:
         _list(entries, output_format, output_file, no_color)
+
+
+def _routes(count: int) -> str:
+    return f"{count} route{'s' if count != 1 else ''}"
 
 
 def _write(path: Path, text: str, what: str) -> None:
@@ -118,7 +122,7 @@ def _check(path: Path, entries: list[RouteEntry]) -> None:
         fail(f"{path} is not a routes snapshot: {error}; {again}")
     found = changes(recorded, snapshot_of(entries))
     if not found:
-        click.echo(f"Who may call each of the {len(entries)} routes is what {path} records.")
+        click.echo(f"Who may call the {_routes(len(entries))} is what {path} records.")
         return
     for line in found:
         click.echo(line)
