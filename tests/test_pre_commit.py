@@ -152,3 +152,53 @@ def test_fix_hook_fixes_the_file_and_fails_the_commit_once(tmp_path: Path, hook_
     assert done.returncode == 0, output
     assert "hyperion-lint-fix........................................................Passed" in output
     assert git(project, "show", "HEAD:app/modules/demo/endpoints_demo.py").stdout == GOOD
+
+
+ROUTE = textwrap.dedent(
+    '''
+    from fastapi import Depends
+
+    from app.dependencies import is_user
+    from app.types.module import Module
+
+    module = Module(root="demo", tag="Demo", factory=None)
+
+
+    @module.router.get("/demo/items", summary="List items", response_model=list[int], status_code=200)
+    async def read_items(user=Depends(is_user())):
+        """List items."""
+        return []
+    '''
+).lstrip()
+
+
+def test_routes_hook_blocks_a_commit_that_makes_a_route_public(tmp_path: Path, hook_repo: HookRepo) -> None:
+    project = project_with_hook(tmp_path, hook_repo, "hyperion-lint-routes")
+    endpoints = project / "app/modules/demo/endpoints_demo.py"
+    endpoints.write_text(ROUTE, encoding="utf-8")
+    written = subprocess.run(
+        [sys.executable, "-m", "lint_rules", "routes", "--no-cache", "--snapshot", "routes-access.json"],
+        cwd=project, capture_output=True, text=True, check=True,
+    )
+    assert written.stdout == "Wrote who may call the 1 route to routes-access.json.\n"
+    done = commit(project, hook_repo, "an authenticated route")
+    output = (done.stdout + done.stderr).splitlines()
+    assert done.returncode == 0, output
+    assert "hyperion-lint routes.....................................................Passed" in output
+
+    endpoints.write_text(ROUTE.replace("async def read_items(user=Depends(is_user())):", "async def read_items():"), encoding="utf-8")
+    done = commit(project, hook_repo, "the route made public")
+    output = (done.stdout + done.stderr).splitlines()
+    assert done.returncode != 0, output
+    assert "hyperion-lint routes.....................................................Failed" in output
+    assert "GET /demo/items: authenticated -> public" in output
+    assert git(project, "rev-list", "--count", "HEAD").stdout.strip() == "1"
+
+    # Reviewed: the snapshot records it, and the commit goes through with it.
+    subprocess.run(
+        [sys.executable, "-m", "lint_rules", "routes", "--no-cache", "--snapshot", "routes-access.json"],
+        cwd=project, capture_output=True, check=True,
+    )
+    done = commit(project, hook_repo, "the route made public, reviewed")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert '"GET /demo/items": "public"' in git(project, "show", "HEAD:routes-access.json").stdout

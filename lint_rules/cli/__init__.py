@@ -1,4 +1,4 @@
-"""The command line: ``hyperion-lint check``, ``baseline``, ``rule``, ``rules``, ``project``, ``server``.
+"""The command line: ``hyperion-lint check``, ``baseline``, ``rule``, ``rules``, ``project``, ``routes``, ``server``.
 
 Exit codes: 0 no finding, 1 findings, 2 usage, configuration or internal error, 130
 interrupted (Ctrl-C).
@@ -51,13 +51,14 @@ def main() -> None:
     """A linter and architecture checker for Hyperion, the FastAPI back end of MyECL."""
 
 
-from lint_rules.cli import baseline, check, docs, project, server  # noqa: E402  (registers the commands)
+from lint_rules.cli import baseline, check, docs, project, routes, server  # noqa: E402  (registers the commands)
 
 main.add_command(check.check)
 main.add_command(baseline.baseline)
 main.add_command(docs.rule)
 main.add_command(docs.list_rules)
 main.add_command(project.project)
+main.add_command(routes.routes)
 main.add_command(server.server)
 
 __all__ = ["main"]

@@ -36,6 +36,8 @@ def _types() -> dict[str, tuple[type, tuple[str, ...]]]:
         facts.SessionFact,
         facts.InclusionFact,
         facts.LoaderFact,
+        facts.DependencyCall,
+        facts.RouterFact,
         Location,
         Position,
     )

@@ -26,6 +26,20 @@ from lint_rules.knowledge.facts import (
     SessionFact,
     TopicFact,
 )
+from lint_rules.knowledge.calls import RouterFact
+from lint_rules.knowledge.extract_calls import (
+    Pending,
+    alias_call,
+    dependency_ref,
+    gives_nothing,
+    imported_annotations,
+    list_calls,
+    module_routers,
+    param_calls,
+    route_details,
+    router_prefix,
+    unique,
+)
 from lint_rules.knowledge.matchers.imports import import_map
 from lint_rules.knowledge.matchers.modules import module_declarations
 from lint_rules.knowledge.matchers.project import (
@@ -43,6 +57,7 @@ from lint_rules.knowledge.matchers.signatures import (
     depends_target,
     is_depends_call,
     param_dependency,
+    top_level_names,
     unwrap_annotated,
 )
 from lint_rules.knowledge.matchers.syntax import (
@@ -66,15 +81,6 @@ def _origin(dotted: str | None, imports: dict[str, str]) -> str | None:
     if base is None:
         return None
     return f"{base}.{rest}" if rest else base
-
-
-def dependency_ref(target: cst.BaseExpression | None) -> str:
-    """How a ``Depends(...)`` target is recorded: ``get_db``, ``cruds_x.get_item``,
-    ``is_user_in()`` for a call (a dependency factory), ``""`` for anything else."""
-    if isinstance(target, cst.Call):
-        name = dotted_name(target.func)
-        return f"{name}()" if name else ""
-    return dotted_name(target) or ""
 
 
 def param_dependency_refs(
@@ -132,10 +138,19 @@ class FactsCollector:
         self._sessions: list[Callable[[Locate], SessionFact]] = []
         self._inclusions: list[Callable[[Locate], InclusionFact]] = []
         self._loaders: list[Callable[[Locate], LoaderFact]] = []
+        self._function_calls: dict[str, list[Pending]] = {}
+        self._alias_calls: dict[str, Pending] = {}
+        self._routers: list[Callable[[Locate], RouterFact]] = []
+        self.variables: tuple[str, ...] = ()
+        self.valueless: list[str] = []
 
     def _keep(self, node: cst.CSTNode) -> cst.CSTNode:
         self.nodes.append(node)
         return node
+
+    def _kept(self, call: Pending) -> Pending:
+        self.nodes.append(call.node)
+        return call
 
     # -- the traversal --------------------------------------------------------------------
 
@@ -169,7 +184,14 @@ class FactsCollector:
                     assert isinstance(item, cst.Call)
                     self.dependency_aliases[alias] = dependency_ref(depends_target(item))
                     break
+            pending = alias_call(annotation)
+            if pending is not None:
+                self._keep(pending.node)
+                self._alias_calls[alias] = pending
         router_names = local_router_names(module)
+        for router in module_routers(module, self.constants):
+            self.nodes.extend([router.node, *(c.node for c in router.calls)])
+            self._routers.append(router.build)
         for statement in module.body:
             if isinstance(statement, cst.ClassDef):
                 self._class(statement)
@@ -185,14 +207,22 @@ class FactsCollector:
                 self._session(statement)
             elif isinstance(statement, cst.SimpleStatementLine):
                 self._topic(statement)
+        defined = {s.name.value for s in module.body if isinstance(s, (cst.FunctionDef, cst.ClassDef))}
+        self.variables = tuple(sorted(top_level_names(module) - defined - set(self.imports)))
         for declaration in module_declarations(module):
             self._declaration(declaration.statement, declaration.target, declaration.kind, declaration.call)
         # How the app is wired (app/api.py, app/module.py): rare words, so most files skip the scans.
         if "include_router" in self.source:
             for inclusion in include_router_calls(module):
                 self._keep(inclusion.call)
+                including = inclusion.call.func.value if isinstance(inclusion.call.func, cst.Attribute) else None
+                router = dotted_name(including) or ""
+                prefix = router_prefix(inclusion.call, self.constants)
+                calls = [self._kept(c) for c in list_calls(keyword_arg(inclusion.call, "dependencies"))]
                 self._inclusions.append(
-                    lambda locate, i=inclusion: InclusionFact(i.target, locate(i.call))
+                    lambda locate, i=inclusion, r=router, p=prefix, c=calls: InclusionFact(
+                        i.target, locate(i.call), r, p, tuple(x.build(locate) for x in c)
+                    )
                 )
         if "hasattr" in self.source and "glob" in self.source:
             for loader in module_loaders(module):
@@ -243,6 +273,7 @@ class FactsCollector:
         methods: list[str] = []
         classmethods: list[str] = []
         method_dependencies: dict[str, tuple[str, ...]] = {}
+        method_calls: dict[str, list[Pending]] = {}
         tablename_node: cst.CSTNode | None = None
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
         for statement in body:
@@ -253,6 +284,7 @@ class FactsCollector:
                     classmethods.append(statement.name.value)
                 if statement.name.value == "__init__" or decorators & {"classmethod", "staticmethod"}:
                     method_dependencies[statement.name.value] = tuple(param_dependency_refs(statement, self.aliases))
+                    method_calls[statement.name.value] = [self._kept(c) for c in param_calls(statement, self.aliases)]
             elif isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
                     target: cst.BaseExpression | None = None
@@ -283,6 +315,7 @@ class FactsCollector:
                 tablename_location=locate(tablename_node) if tablename_node is not None else None,
                 init_params=initializer,
                 method_dependencies=method_dependencies,
+                method_calls={k: tuple(c.build(locate) for c in v) for k, v in method_calls.items()},
             )
 
         self._classes.append(build)
@@ -346,6 +379,8 @@ class FactsCollector:
             if dependency is not None and dependency.target_name:
                 dependencies.append(dependency.target_name)
         param_refs = self.function_dependencies.get(node.name.value, ())
+        own_calls = self._function_calls.get(node.name.value, [])
+        annotations = imported_annotations(node, aliases, self.imports)
         for route in routes:
             extra = keyword_arg(route.call, "dependencies")
             found = list(dependencies)
@@ -364,8 +399,10 @@ class FactsCollector:
                 positional = positional_args(route.call)
                 path_arg = positional[0] if positional else keyword_arg(route.call, "path")
                 path_node = self._keep(path_arg.value) if path_arg is not None else None
+            calls = [*own_calls, *(self._kept(c) for c in list_calls(extra))]
+            details = route_details(route)
             self._routes.append(
-                lambda locate, route=route, found=tuple(found), refs=tuple(refs), path_node=path_node: RouteFact(
+                lambda locate, route=route, found=tuple(found), refs=tuple(refs), path_node=path_node, calls=calls, details=details: RouteFact(
                     methods=route.methods,
                     path=route.path,
                     function=route.name,
@@ -374,6 +411,13 @@ class FactsCollector:
                     dependencies=found,
                     path_location=locate(path_node) if path_node is not None else None,
                     dependency_refs=refs,
+                    router=details.router,
+                    calls=tuple(c.build(locate) for c in calls),
+                    imported_annotations=annotations,
+                    status_code=details.status_code,
+                    response_model=details.response_model,
+                    response_class=details.response_class,
+                    summary=details.summary,
                 )
             )
 
@@ -384,6 +428,9 @@ class FactsCollector:
         of a dependency factory (the functions it returns)."""
         name = node.name.value
         self.function_dependencies[name] = tuple(param_dependency_refs(node, aliases))
+        self._function_calls[name] = [self._kept(c) for c in param_calls(node, aliases)]
+        if gives_nothing(node):
+            self.valueless.append(name)
         returned = return_annotation(node)
         if returned is not None:
             self.returns[name] = returned
@@ -398,6 +445,9 @@ class FactsCollector:
             self.function_dependencies[f"{name}()"] = tuple(
                 dict.fromkeys(r for f in inner for r in param_dependency_refs(f, aliases))
             )
+            self._function_calls[f"{name}()"] = [
+                self._kept(c) for c in unique(c for f in inner for c in param_calls(f, aliases))
+            ]
 
     def _topic(self, statement: cst.SimpleStatementLine) -> None:
         for small in statement.body:
@@ -450,4 +500,9 @@ class FactsCollector:
             sessions=tuple(b(locate) for b in self._sessions),
             inclusions=tuple(b(locate) for b in self._inclusions),
             loaders=tuple(b(locate) for b in self._loaders),
+            function_calls={k: tuple(c.build(locate) for c in v) for k, v in self._function_calls.items()},
+            alias_calls={k: c.build(locate) for k, c in self._alias_calls.items()},
+            routers=tuple(b(locate) for b in self._routers),
+            variables=self.variables,
+            valueless=tuple(self.valueless),
         )

@@ -20,6 +20,7 @@ from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
+from lint_rules.knowledge.calls import DependencyCall, RouterFact
 from lint_rules.model import Location
 
 T = TypeVar("T")
@@ -86,6 +87,8 @@ class ClassFact:
     # staticmethod (what ``Depends(X)`` / ``Depends(X.as_form)`` make FastAPI resolve),
     # written as ``RouteFact.dependency_refs``.
     method_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The same, with their arguments.
+    method_calls: Mapping[str, tuple[DependencyCall, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,19 @@ class RouteFact:
     # Every Depends(...) of the parameters and of ``dependencies=[...]``, as written: ``get_db``,
     # ``cruds_x.get_item``, ``is_user_in()`` for a factory call, ``""`` when not a (called) name.
     dependency_refs: tuple[str, ...] = ()
+    # The router the decorator is called on, as written: ``module.router``, ``router``.
+    router: str = ""
+    # Every Depends(...) of the parameters, then of ``dependencies=[...]``, with arguments.
+    calls: tuple[DependencyCall, ...] = ()
+    # Parameters annotated with an imported name (``db: Database``): perhaps an
+    # ``Annotated[..., Depends(...)]`` alias of another file.
+    imported_annotations: tuple[str, ...] = ()
+    # What the decorator says, canonical (None: not given); ``status_code`` is the number
+    # when it can be read (``204`` for ``status.HTTP_204_NO_CONTENT``).
+    status_code: str | None = None
+    response_model: str | None = None
+    response_class: str | None = None
+    summary: str | None = None  # the literal ``summary=``
 
 
 @dataclass(frozen=True)
@@ -137,6 +153,10 @@ class InclusionFact:
 
     target: str  # as written: ``endpoints_auth.router``, ``module.router``
     location: Location
+    router: str = ""  # who includes it, as written: ``api_router``, ``app``
+    # "" without ``prefix=``; None when it is not a literal (or a module-level constant).
+    prefix: str | None = ""
+    dependencies: tuple[DependencyCall, ...] = ()  # its ``dependencies=[...]``
 
 
 @dataclass(frozen=True)
@@ -178,6 +198,15 @@ class FileFacts:
     sessions: tuple[SessionFact, ...] = ()
     inclusions: tuple[InclusionFact, ...] = ()
     loaders: tuple[LoaderFact, ...] = ()
+    # ``function_dependencies`` and ``dependency_aliases`` with their arguments.
+    function_calls: Mapping[str, tuple[DependencyCall, ...]] = field(default_factory=dict)
+    alias_calls: Mapping[str, DependencyCall] = field(default_factory=dict)
+    routers: tuple[RouterFact, ...] = ()
+    # Names bound at module level by an assignment (not a def, class or import).
+    variables: tuple[str, ...] = ()
+    # Module-level functions (keyed like ``function_params``) whose own body has no
+    # ``return <value>`` and no ``yield``: calling them gives None.
+    valueless: tuple[str, ...] = ()
 
     @cached_property
     def parts(self) -> tuple[str, ...]:

@@ -1,58 +1,12 @@
-import enum
-from collections.abc import Iterable
-from dataclasses import dataclass
-
-import libcst as cst
-
 from lint_rules.rule_api.base import Invalid, Option, Rule, Valid
-from lint_rules.knowledge.extract import dependency_ref
-from lint_rules.knowledge.facts import ClassFact, FileFacts, ProjectIndex
+from lint_rules.knowledge.access import USER_DEPENDENCIES, AccessResolver, Verdict
+from lint_rules.knowledge.facts import FileFacts, ProjectIndex
 from lint_rules.knowledge.project_model import model_of
-from lint_rules.knowledge.matchers.imports import import_map
-from lint_rules.knowledge.matchers.routes import local_router_names, routes_of
-from lint_rules.knowledge.matchers.signatures import (
-    all_params,
-    annotated_aliases,
-    depends_target,
-    is_depends_call,
-    matches_any,
-    param_dependency,
-    top_level_names,
-    unwrap_annotated,
-)
-from lint_rules.knowledge.matchers.syntax import assignment_targets, dotted_name, keyword_arg, last_name
-
-# How deep dependencies of dependencies are followed.
-_MAX_DEPTH = 12
 
 
-class _Verdict(enum.Enum):
-    USER = "user"  # provides (or requires) the current user
-    NONE = "none"  # provably does not
-    UNKNOWN = "unknown"  # cannot be told: the route is not judged
-
-
-@dataclass(frozen=True)
-class _RouteExtra:
-    """What the facts do not say about one route: every dependency it has, written as
-    ``RouteFact.dependency_refs`` (a ``Depends()`` without target is the class of its
-    annotation, called: ``OAuth2PasswordRequestForm()``), with those of its router
-    (``APIRouter(dependencies=[...])``); and its parameters annotated with an imported name
-    that may be an ``Annotated[..., Depends(...)]`` alias of another file."""
-
-    refs: tuple[str, ...]
-    imported_annotations: tuple[str, ...]
-
-
-def _dependency_refs(arg: cst.Arg | None) -> list[str]:
-    """The ``dependency_ref`` of each ``Depends(...)`` of a ``dependencies=[...]`` argument."""
-    if arg is None or not isinstance(arg.value, (cst.List, cst.Tuple)):
-        return []
-    return [
-        dependency_ref(depends_target(element.value))
-        for element in arg.value.elements
-        if is_depends_call(element.value) and isinstance(element.value, cst.Call)
-    ]
+def resolver(project: ProjectIndex, patterns: tuple[str, ...]) -> AccessResolver:
+    """One resolver per project and set of patterns, shared by the files' checks."""
+    return project.derived((AccessResolver, patterns), lambda p: AccessResolver(p, patterns))
 
 
 class EndpointWithoutUserDependency(Rule):
@@ -62,7 +16,9 @@ class EndpointWithoutUserDependency(Rule):
     `Depends(...)` of the user family (`is_user()`, `is_user_allowed_to([...])`,
     `is_user_in(...)`, `is_user_an_ecl_member`, `get_token_data`...), also inside
     `Annotated[...]` or a module alias, or such a `Depends(...)` in the decorator's
-    `dependencies=[...]` or in the `dependencies=[...]` of the file's `APIRouter(...)`.
+    `dependencies=[...]`, in the `dependencies=[...]` of the file's `APIRouter(...)` (the
+    one given to the module as `router=` too), or of a router that includes it
+    (`api_router = APIRouter(dependencies=[...])` including every module's router).
 
     A dependency whose name is not of the family counts when it depends on the user
     itself: the rule follows the project's own dependencies, across files (a module's
@@ -130,17 +86,7 @@ class EndpointWithoutUserDependency(Rule):
         Option(
             "user-dependencies",
             "list[str]",
-            [
-                "is_user*",
-                "get_user*",
-                "get_current_user*",
-                "is_*member*",
-                "is_*holder*",
-                "is_*admin*",
-                "is_*user*",
-                "get_token_data",
-                "has_user_*",
-            ],
+            list(USER_DEPENDENCIES),
             "Glob patterns of the dependencies that authenticate the caller.",
         ),
     )
@@ -186,6 +132,28 @@ class EndpointWithoutUserDependency(Rule):
             @module.router.get("/demo/access", status_code=200)
             async def read_access(user=Depends(has_user_demo_access())): ...
             """
+        ),
+        # The module's router is given to the module; the app includes every module's
+        # router in an API router that requires a user.
+        Valid(
+            """
+            router = APIRouter(tags=["Demo"])
+            module = Module(root="demo", tag="Demo", router=router, factory=None)
+
+
+            @module.router.get("/demo/items", status_code=200)
+            async def read_items(): ...
+            """,
+            files={
+                "app/api.py": """
+                    from app.dependencies import is_user
+                    from app.module import all_modules
+
+                    api_router = APIRouter(dependencies=[Depends(is_user())])
+                    for module in all_modules:
+                        api_router.include_router(module.router)
+                """,
+            },
         ),
         # A router whose every route requires a user; websockets; a commented-out decorator.
         Valid(
@@ -427,77 +395,12 @@ class EndpointWithoutUserDependency(Rule):
         ),
     ]
 
-    # -- the visitor: what the facts do not record -------------------------------------------
-
-    def visit_Module(self, node: cst.Module) -> None:
-        imports = import_map(node)
-        aliases = annotated_aliases(node)
-        router_names = local_router_names(node)
-        router_refs: dict[str, list[str]] = {}
-        for statement in node.body:
-            if not isinstance(statement, cst.SimpleStatementLine):
-                continue
-            for small in statement.body:
-                targets, value = assignment_targets(small)
-                if isinstance(value, cst.Call) and last_name(value.func) == "APIRouter":
-                    refs = _dependency_refs(keyword_arg(value, "dependencies"))
-                    for target in targets:
-                        if isinstance(target, cst.Name):
-                            router_refs[target.value] = refs
-        functions = {s.name.value for s in node.body if isinstance(s, cst.FunctionDef)}
-        classes = {s.name.value for s in node.body if isinstance(s, cst.ClassDef)}
-        # Module-level names bound by assignment (or anything but a def, class or import).
-        self.variables = top_level_names(node) - functions - classes - set(imports)
-        # Plain tuples (``_RouteExtra`` fields): the engine caches what visitors leave for check.
-        self.extras: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
-        for statement in node.body:
-            if not isinstance(statement, cst.FunctionDef):
-                continue
-            routes = routes_of(statement, router_names)
-            if not routes:
-                continue
-            imported: list[str] = []
-            param_refs: list[str] = []
-            for param in all_params(statement):
-                dependency = param_dependency(param, aliases)
-                if dependency is not None:
-                    if dependency.target is not None:
-                        param_refs.append(dependency_ref(dependency.target))
-                    else:
-                        declared = dotted_name(dependency.declared_type)
-                        param_refs.append(f"{declared}()" if declared else "")
-                    continue
-                if param.annotation is None:
-                    continue
-                annotation, _ = unwrap_annotated(param.annotation.annotation)
-                name = dotted_name(annotation)
-                if name is not None and name.split(".", 1)[0] in imports:
-                    imported.append(name)
-            for route in routes:
-                owner = route.call.func.value if isinstance(route.call.func, cst.Attribute) else None
-                refs = [
-                    *param_refs,
-                    *_dependency_refs(route.keyword("dependencies")),
-                    *(router_refs.get(owner.value, []) if isinstance(owner, cst.Name) else []),
-                ]
-                self.extras.setdefault(statement.name.value, []).append((tuple(refs), tuple(imported)))
-
     # -- the project check ---------------------------------------------------------------------
 
     def check(self, facts: FileFacts, project: ProjectIndex) -> None:
-        self.patterns = tuple(self.settings["user-dependencies"])
-        self.memo: dict[tuple[str, str], _Verdict] = {}
-        seen: dict[str, int] = {}
+        access = resolver(project, tuple(self.settings["user-dependencies"]))
         for route in facts.routes:
-            position = seen.get(route.function, 0)
-            seen[route.function] = position + 1
-            extras = self.extras.get(route.function, [])
-            if position >= len(extras) or route.methods == ("websocket",):
-                continue
-            extra = _RouteExtra(*extras[position])
-            verdicts = [self._verdict(project, facts, ref, 0) for ref in extra.refs]
-            verdicts += [self._alias_verdict(project, facts, name) for name in extra.imported_annotations]
-            if _Verdict.USER in verdicts or _Verdict.UNKNOWN in verdicts:
+            if route.methods == ("websocket",) or access.verdict(facts, route) is not Verdict.NONE:
                 continue
             methods = "/".join(m.upper() for m in route.methods) or "route"
             where = f"{methods} `{route.path}`" if route.path is not None else methods
@@ -512,100 +415,3 @@ class EndpointWithoutUserDependency(Rule):
                 dependency=examples[0],
                 others=others,
             )
-
-    def _verdict(self, project: ProjectIndex, facts: FileFacts, ref: str, depth: int) -> _Verdict:
-        """Whether the dependency ``ref`` (as recorded in ``facts``) provides the user."""
-        if not ref or depth > _MAX_DEPTH:
-            return _Verdict.UNKNOWN
-        called = ref.endswith("()")
-        dotted = ref[:-2] if called else ref
-        if matches_any(dotted.rsplit(".", 1)[-1], self.patterns):
-            return _Verdict.USER
-        key = (facts.path, ref)
-        if key in self.memo:
-            return self.memo[key]
-        self.memo[key] = _Verdict.NONE  # a cycle of dependencies adds nothing
-        verdict = self._follow(project, facts, dotted, called, depth)
-        self.memo[key] = verdict
-        return verdict
-
-    def _follow(
-        self, project: ProjectIndex, facts: FileFacts, dotted: str, called: bool, depth: int
-    ) -> _Verdict:
-        origin = facts.origin_of(dotted)
-        if origin is not None:
-            if not facts.in_package(origin):
-                return _Verdict.NONE  # a library's dependency (fastapi, starlette...)
-        elif "." not in dotted and dotted not in facts.function_params and facts.local_class(dotted) is None:
-            # A module-level variable (``require_admin = is_user_in(...)``), a builtin or an
-            # undefined name: only the linted file's own variables are known.
-            if facts.path == self.context.path and dotted not in self.variables:
-                return _Verdict.NONE
-            return _Verdict.UNKNOWN
-        found = project.resolve(facts, dotted, called=called)
-        if found.kind == "function":
-            assert found.facts is not None and found.key is not None
-            return self._all(project, found.facts, found.facts.function_dependencies.get(found.key, ()), depth)
-        if found.kind == "class":
-            assert found.facts is not None and found.cls is not None
-            return self._class_verdict(project, found.facts, found.cls, "__init__", depth)
-        if "." in dotted:
-            # ``Depends(schemas_auth.Form.as_form)``: a classmethod of a project class.
-            owner, _, method = dotted.rpartition(".")
-            cls = project.resolve(facts, owner)
-            if cls.kind == "class" and cls.facts is not None and cls.cls is not None:
-                return self._class_verdict(project, cls.facts, cls.cls, method, depth)
-        # A project variable, or a name that cannot be followed.
-        return _Verdict.UNKNOWN
-
-    def _all(self, project: ProjectIndex, facts: FileFacts, refs: Iterable[str], depth: int) -> _Verdict:
-        """USER when one of the dependencies ``refs`` (of ``facts``' file) provides the user."""
-        inner = [self._verdict(project, facts, ref, depth + 1) for ref in refs]
-        if _Verdict.USER in inner:
-            return _Verdict.USER
-        return _Verdict.UNKNOWN if _Verdict.UNKNOWN in inner else _Verdict.NONE
-
-    def _class_verdict(
-        self, project: ProjectIndex, facts: FileFacts, cls: ClassFact, method: str, depth: int
-    ) -> _Verdict:
-        """``Depends(X)`` calls ``X.__init__``, ``Depends(X.as_form)`` the classmethod: what
-        their parameters depend on. A class without its own ``__init__`` takes its bases';
-        a library base (pydantic's ``BaseModel``: its fields are query parameters) depends
-        on no user."""
-        if depth > _MAX_DEPTH:
-            return _Verdict.UNKNOWN
-        if method in cls.method_dependencies:
-            return self._all(project, facts, cls.method_dependencies[method], depth)
-        if method != "__init__" or cls.init_params is not None:
-            return _Verdict.UNKNOWN  # a method the facts do not describe
-        verdicts = []
-        for base in cls.bases:
-            origin = facts.origin_of(base) if base else None
-            if origin is not None and not facts.in_package(origin):
-                verdicts.append(_Verdict.NONE)
-                continue
-            found = project.resolve(facts, base) if base else None
-            if found is not None and found.kind == "class" and found.facts is not None and found.cls is not None:
-                verdicts.append(self._class_verdict(project, found.facts, found.cls, method, depth + 1))
-            else:
-                verdicts.append(_Verdict.UNKNOWN)
-        if _Verdict.USER in verdicts:
-            return _Verdict.USER
-        return _Verdict.UNKNOWN if _Verdict.UNKNOWN in verdicts else _Verdict.NONE
-
-    def _alias_verdict(self, project: ProjectIndex, facts: FileFacts, dotted: str) -> _Verdict | None:
-        """For a parameter annotated with a name imported from the project: the verdict of
-        the dependency it gives when it is an ``Annotated[..., Depends(...)]`` alias of the
-        file defining it (``db: Database``, ``Database = Annotated[AsyncSession,
-        Depends(get_db)]`` in app/dependencies.py); None when it is a class (no dependency);
-        UNKNOWN when it cannot be seen."""
-        origin = facts.origin_of(dotted)
-        if origin is None or not facts.in_package(origin):
-            return None
-        module, _, name = origin.rpartition(".")
-        defining = project.file_of(module)
-        if defining is not None and name in defining.dependency_aliases:
-            return self._verdict(project, defining, defining.dependency_aliases[name], 1)
-        if project.resolve(facts, dotted).kind == "class":
-            return None
-        return _Verdict.UNKNOWN

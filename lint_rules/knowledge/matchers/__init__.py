@@ -30,6 +30,10 @@ Rules import from the module that holds what they need:
   ``core_user_annotation_problem``.
 - ``models``: classes and their bodies: ``model_classes``, ``is_non_model_class``,
   ``base_expressions``, ``body_statements``, ``class_attribute``.
+- ``returns``: what each ``return`` of a function gives back (a response, the result of
+  calls, a value), for HYP018 (``returned_values``).
+- ``types``: type expressions made comparable once imports are resolved (``type_key``),
+  for HYP019.
 
 Building replacement code for fixes (``add_keyword``, ``status_expression``,
 ``python_string``) lives next door, in ``lint_rules/rule_api/edits.py``.

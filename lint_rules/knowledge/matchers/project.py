@@ -54,6 +54,10 @@ def nested_statements(body: cst.BaseSuite) -> Iterator[cst.BaseStatement]:
 
 
 def _blocks(statement: cst.BaseCompoundStatement) -> Iterator[cst.BaseSuite]:
+    if isinstance(statement, cst.Match):  # no body of its own: one a case
+        for case in statement.cases:
+            yield case.body
+        return
     yield statement.body
     if isinstance(statement, cst.If):
         orelse = statement.orelse
