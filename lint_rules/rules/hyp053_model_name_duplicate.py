@@ -1,6 +1,16 @@
+from pathlib import PurePosixPath
+
 from lint_rules.model import Location
 from lint_rules.rule_api.base import Invalid, Rule, Valid
 from lint_rules.knowledge.facts import ClassFact, FileFacts, ProjectIndex
+
+
+def module_prefix(facts: FileFacts) -> str:
+    """The CamelCase name of the file's module, to prefix a model with: its folder
+    (``sport_competition`` -> ``SportCompetition``), else the file's own suffix
+    (``app/models/models_amap.py``, 2024's flat layout -> ``Amap``)."""
+    name = facts.module_folder or PurePosixPath(facts.path).stem.partition("_")[2]
+    return name.replace("_", " ").title().replace(" ", "")
 
 
 def is_model(cls: ClassFact) -> bool:
@@ -48,7 +58,7 @@ class ModelNameDuplicate(Rule):
 
     code = "HYP053"
     name = "model-name-duplicate"
-    message = "Model `{model}` is also defined in {other}; SQLAlchemy looks models up by class name, so give each a unique name (e.g. `{suggestion}`)"
+    message = "Model `{model}` is also defined in {other}; SQLAlchemy looks models up by class name, so give each a unique name (e.g. {suggestion})"
     applies_to = ("models_*.py",)
     needs_project = True
 
@@ -135,6 +145,41 @@ class ModelNameDuplicate(Rule):
                 """,
             },
         ),
+        # Already named after its module: prefixing it again (`InvoiceInvoice`) reads
+        # badly; the other one is the one to rename.
+        Invalid(
+            """
+            class Invoice(Base):
+                __tablename__ = "invoice"
+            """,
+            line=1,
+            column=1,
+            path="app/core/invoice/models_invoice.py",
+            files={
+                "app/modules/shop/models_shop.py": """
+                    class Invoice(Base):
+                        __tablename__ = "shop_invoice"
+                """,
+            },
+            message="Model `Invoice` is also defined in app/modules/shop/models_shop.py:1; SQLAlchemy looks models up by class name, so give each a unique name (e.g. keep this one, named after its module, and rename the other `ShopInvoice`)",
+        ),
+        # 2024's flat layout (app/models/models_<module>.py): the module is the file's suffix.
+        Invalid(
+            """
+            class Voucher(Base):
+                __tablename__ = "shop_voucher"
+            """,
+            line=1,
+            column=1,
+            path="app/models/models_shop.py",
+            files={
+                "app/models/models_bar.py": """
+                    class Voucher(Base):
+                        __tablename__ = "bar_voucher"
+                """,
+            },
+            message="Model `Voucher` is also defined in app/models/models_bar.py:1; SQLAlchemy looks models up by class name, so give each a unique name (e.g. `ShopVoucher`)",
+        ),
     ]
 
     def check(self, facts: FileFacts, project: ProjectIndex) -> None:
@@ -152,11 +197,22 @@ class ModelNameDuplicate(Rule):
                 Location(o.path, c.location.start, c.location.end, f"`{c.name}` is also defined here")
                 for o, c in others
             ]
-            folder = (facts.module_folder or "").replace("_", " ").title().replace(" ", "")
+            prefix = module_prefix(facts) or "Module"
+            suggestion = f"`{prefix}{cls.name}`"
+            if cls.name.startswith(prefix):
+                # Already named after its module (`Checkout` in `checkout`): the others change.
+                renamed = [
+                    f"`{module_prefix(o)}{cls.name}`"
+                    for o, _ in others
+                    if module_prefix(o) and not cls.name.startswith(module_prefix(o))
+                ]
+                if renamed:
+                    other = "the other" if len(renamed) == 1 else "the others"
+                    suggestion = f"keep this one, named after its module, and rename {other} {', '.join(renamed)}"
             self.report_at(
                 cls.location,
                 model=cls.name,
                 other=", ".join(f"{p.path}:{p.start.line}" for p in places),
-                suggestion=f"{folder}{cls.name}" if folder else f"Module{cls.name}",
+                suggestion=suggestion,
                 related=places,
             )
