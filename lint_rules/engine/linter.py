@@ -283,11 +283,19 @@ def _suppress(
     return result, suppressions
 
 
-def analyze(path: str, source: str, rules: Sequence[RuleSetup], *, extract: bool = False) -> Analysis:
+def analyze(
+    path: str,
+    source: str,
+    rules: Sequence[RuleSetup],
+    *,
+    extract: bool = False,
+    parse: Callable[[str], cst.Module] = cst.parse_module,
+) -> Analysis:
     """Parse ``source`` once, run the visitor rules, and extract facts if asked.
 
     Never raises for bad input: a file that does not parse gives a HYP999 finding and
-    no facts.
+    no facts. ``parse`` is LibCST's, or one that gives the same tree faster (an editor's
+    ``Reparser``, which parses again only the statements an edit touched).
     """
     if not rules and not extract:
         return Analysis(path, source, rules)
@@ -302,7 +310,7 @@ def analyze(path: str, source: str, rules: Sequence[RuleSetup], *, extract: bool
         return Analysis(path, source, rules, findings=[complex_finding])
     # SyntaxError is LibCST's CSTValidationError: a parsed node that fails validation.
     try:
-        module = cst.parse_module(source)
+        module = parse(source)
     except (cst.ParserSyntaxError, SyntaxError, RecursionError, MemoryError, ValueError) as error:
         return Analysis(path, source, rules, findings=[parse_error(path, source, error)])
     try:
@@ -316,6 +324,11 @@ def analyze(path: str, source: str, rules: Sequence[RuleSetup], *, extract: bool
         return deeply(lambda: analyze_module(path, source, module, rules, extract=extract))
     except RecursionError:
         return Analysis(path, source, rules, findings=[too_deep(path)])
+
+
+def project_index(facts: Mapping[str, FileFacts]) -> ProjectIndex:
+    """The index of a project from the facts of its files, by project-relative path."""
+    return ProjectIndex(facts)
 
 
 def needs_project(rules: Sequence[RuleSetup]) -> bool:
@@ -337,4 +350,4 @@ def lint_source(
     return finish(analysis, project if wants_project else None)
 
 
-__all__ = ["Analysis", "FileResult", "RuleSetup", "analyze", "finish", "lint_source"]
+__all__ = ["Analysis", "FileFacts", "FileResult", "ProjectIndex", "RuleSetup", "analyze", "finish", "lint_source", "project_index"]
