@@ -505,7 +505,7 @@ def test_configuration_is_read_again_when_pyproject_changes(tmp_path: Path) -> N
         )
         async with session(tmp_path, capabilities) as s:
             s.open(ENDPOINTS)
-            assert [d.code for d in await s.diagnostics(ENDPOINTS, 1)] == ["HYP012"]
+            assert [d.code for d in await s.settled(ENDPOINTS, 1)] == ["HYP012"]
             (registration,) = s.registrations
             assert registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
             assert isinstance(registration.register_options, dict)
@@ -567,7 +567,7 @@ def test_a_broken_configuration_without_file_watching(tmp_path: Path) -> None:
     async def scenario() -> None:
         async with session(tmp_path) as s:
             s.open(ENDPOINTS)
-            assert [d.code for d in await s.diagnostics(ENDPOINTS, 1)] == ["HYP012"]
+            assert [d.code for d in await s.settled(ENDPOINTS, 1)] == ["HYP012"]
             assert s.registrations == []
             broken = "[project]\nname = 'demo'\n\n[tool.hyperion-lint]\nselect = ['HYP01'\n"
             (tmp_path / "pyproject.toml").write_text(broken, encoding="utf-8")

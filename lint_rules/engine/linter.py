@@ -17,7 +17,7 @@ from lint_rules.engine.catalog import known_codes
 from lint_rules.engine.complexity import MAX_NESTING, nesting_depth, too_complex
 from lint_rules.engine.isolation import FactsGuard, Guard, deeply, internal_error
 from lint_rules.engine.parse_errors import compiler_error, parse_error, syntax_finding, too_deep
-from lint_rules.engine.positions import NodeSpans
+from lint_rules.engine.positions import NodeSpans, SpanMemo
 from lint_rules.engine.scopes import Scopes, definitions_of, scope_at, scope_nodes, scopes_from, scopes_of, snippet
 from lint_rules.engine.suppression import parse_suppressions, source_lines
 from lint_rules.engine.walker import build_dispatch, walk
@@ -125,7 +125,7 @@ def visitor_state(rule: Rule) -> dict[str, Any]:
 
 
 def analyze_module(
-    path: str, source: str, module: cst.Module, rules: Sequence[RuleSetup], *, extract: bool
+    path: str, source: str, module: cst.Module, rules: Sequence[RuleSetup], *, extract: bool, memo: SpanMemo | None = None
 ) -> Analysis:
     """Run the visitor rules over a parsed module in one traversal; extract its facts."""
     context = Context(path, source, module)
@@ -172,7 +172,7 @@ def analyze_module(
                 analysis.findings.append(internal_error(path, draft, None))
         return analysis
     definitions = definitions_of(module)
-    spans = NodeSpans(module, watched + scope_nodes(definitions), source)
+    spans = NodeSpans(module, watched + scope_nodes(definitions), source, memo)
     analysis.scopes = scopes_from(definitions, spans)
     if draft is not None:
         analysis.facts = draft.build(lambda node: Location(path, *spans.range(node)))
@@ -290,12 +290,14 @@ def analyze(
     *,
     extract: bool = False,
     parse: Callable[[str], cst.Module] = cst.parse_module,
+    memo: SpanMemo | None = None,
 ) -> Analysis:
     """Parse ``source`` once, run the visitor rules, and extract facts if asked.
 
     Never raises for bad input: a file that does not parse gives a HYP999 finding and
     no facts. ``parse`` is LibCST's, or one that gives the same tree faster (an editor's
-    ``Reparser``, which parses again only the statements an edit touched).
+    ``Reparser``, which parses again only the statements an edit touched); ``memo`` keeps
+    the positions of the statements it did not touch from one analysis to the next.
     """
     if not rules and not extract:
         return Analysis(path, source, rules)
@@ -314,7 +316,7 @@ def analyze(
     except (cst.ParserSyntaxError, SyntaxError, RecursionError, MemoryError, ValueError) as error:
         return Analysis(path, source, rules, findings=[parse_error(path, source, error)])
     try:
-        return analyze_module(path, source, module, rules, extract=extract)
+        return analyze_module(path, source, module, rules, extract=extract, memo=memo)
     except RecursionError:
         pass
     # Valid code nested deeper than Python's default recursion limit lets LibCST's code

@@ -22,6 +22,8 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 from libcst._parser.detect_config import detect_config
 
+from lint_rules.engine.positions import SpanMemo
+
 
 def _length(node: cst.CSTNode, module: cst.Module) -> int:
     state = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
@@ -58,6 +60,41 @@ def _common_suffix(a: str, b: str, limit: int) -> int:
     return low
 
 
+def _last_block(node: cst.CSTNode) -> cst.IndentedBlock | None:
+    """The indented block a compound statement ends with (its ``else``, ``finally``, last
+    ``except`` or ``case``, else its body)."""
+    for name in ("finalbody", "orelse", "handlers", "cases", "body"):
+        part = getattr(node, name, None)
+        if isinstance(part, (list, tuple)):
+            part = part[-1] if part else None
+        if part is None:
+            continue
+        while isinstance(part, cst.If):  # elif: the chain's last part
+            part = part.orelse if part.orelse is not None else part.body
+        inner = getattr(part, "body", part)
+        return inner if isinstance(inner, cst.IndentedBlock) else (part if isinstance(part, cst.IndentedBlock) else None)
+    return None
+
+
+def _same_end(new: cst.CSTNode, old: cst.CSTNode) -> bool:
+    """Whether a statement parsed again from the same text, at the same start, ends where
+    it did: the blocks it ends with hold as many statements and trailing lines (lines of
+    the next statement that joined it would add some)."""
+    while True:
+        if type(new) is not type(old):
+            return False
+        if not isinstance(new, cst.BaseCompoundStatement):
+            return True
+        a, b = _last_block(new), _last_block(old)
+        if a is None or b is None:
+            return a is b
+        if len(a.body) != len(b.body) or len(a.footer) != len(b.footer) or not a.body:
+            return False
+        if not a.footer == b.footer and not all(x.deep_equals(y) for x, y in zip(a.footer, b.footer)):
+            return False
+        new, old = a.body[-1], b.body[-1]
+
+
 def _indents(statement: cst.BaseStatement) -> bool:
     return isinstance(statement, cst.BaseCompoundStatement) and isinstance(statement.body, cst.IndentedBlock)
 
@@ -71,6 +108,7 @@ class Reparser:
         self.module: cst.Module | None = None
         self._starts: list[int] | None = None  # statement starts, then the footer's
         self.reused = 0  # statements taken over by the last parse (for tests and benchmarks)
+        self.spans = SpanMemo()  # positions in the statements, kept while they are reused
 
     def parse(self, source: str) -> cst.Module:
         module = None
@@ -140,9 +178,9 @@ class Reparser:
         head = new[0]
         if parsed.header:
             head = head.with_changes(leading_lines=[*parsed.header, *head.leading_lines])
-        if not head.deep_equals(body[before]):
+        if len(head.leading_lines) != len(body[before].leading_lines) or not _same_end(head, body[before]):
             return None
-        if tail and (parsed.footer or not parsed.has_trailing_newline or not new[-1].deep_equals(body[after])):
+        if tail and (parsed.footer or not parsed.has_trailing_newline or type(new[-1]) is not type(body[after])):
             return None
         middle = new[1:-1] if tail else new[1:]
         lengths = [_length(s, old) for s in middle]

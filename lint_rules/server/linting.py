@@ -108,7 +108,9 @@ class Engine:
                 if index is None:
                     linted.complete = False
                     rules = [r for r in rules if not r[0].needs_project]
-            analysis = analyze(relative, decoded, rules, extract=index is not None, parse=reparser.parse)
+            analysis = analyze(
+                relative, decoded, rules, extract=index is not None, parse=reparser.parse, memo=reparser.spans
+            )
             seen = index.with_file(analysis.facts) if index is not None and analysis.facts is not None else index
             findings = with_display(finish(analysis, seen), display, decoded, root).findings
             linted.setting = Setting(relative, rules, index, linter.config.line_length, root, root)
