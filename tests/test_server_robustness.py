@@ -241,8 +241,7 @@ def test_the_cursor_on_the_at_sign_gets_every_fix_of_the_decorator(tmp_path: Pat
 
 
 def test_a_cold_start_reads_the_command_lines_cache(tmp_path: Path, monkeypatch) -> None:
-    """After `hyperion-lint check`, the first diagnostics already have the project rules'
-    findings: the index comes from the cache, nothing else is parsed."""
+    """After `hyperion-lint check`, the index comes from its cache: no other file is parsed."""
     demo, shop = "app/modules/demo/models_demo.py", "app/modules/shop/models_shop.py"
     write(tmp_path, {demo: MODEL.format(name="Item", table="demo_item"), shop: MODEL.format(name="Item", table="shop_item")})
     monkeypatch.chdir(tmp_path)
@@ -252,8 +251,9 @@ def test_a_cold_start_reads_the_command_lines_cache(tmp_path: Path, monkeypatch)
     async def scenario() -> None:
         async with session(tmp_path) as s:
             s.open(shop)
-            (first,) = await s.diagnostics(shop, 1)  # the very first publication
-            assert first.code == "HYP053"
-            assert [p.version for p in s.published if p.uri == s.uri(shop)] == [1]
+            (found,) = await s.settled(shop, 1)
+            assert found.code == "HYP053"
+            logs = [str(what) for kind, what in s.events if kind == "log"]
+            assert logs == [f"hyperion-lint: indexed {tmp_path} (2 files, 2 from the cache, 0 parsed)"]
 
     run(scenario)

@@ -59,6 +59,16 @@ def _worker() -> ThreadPoolExecutor:
     return worker
 
 
+def _warm_up() -> None:
+    from lint_rules.engine.catalog import catalog
+    from lint_rules.engine.linter import analyze
+    from lint_rules.engine.registry import all_rules
+
+    catalog()
+    all_rules()
+    analyze("warm_up.py", "x = 1\n", [], extract=True)
+
+
 class HyperionLanguageServer(LanguageServer):
     def __init__(self, debounce: float = DEBOUNCE) -> None:
         # Full sync: pygls applies incremental changes with str.splitlines, which breaks
@@ -79,6 +89,8 @@ class HyperionLanguageServer(LanguageServer):
         self._told: dict[Path, ConfigProblem] = {}  # config files whose problem was shown
         self.loop: asyncio.AbstractEventLoop | None = None
         self.watching = False  # the client reports changed files
+        # While the client starts up: load the rules and LibCST, which the first lint needs.
+        self.worker.submit(_warm_up)
 
     # -- state of the editor -------------------------------------------------------------
 
@@ -154,14 +166,14 @@ class HyperionLanguageServer(LanguageServer):
             self.worker.submit(self.engine.indexes.kick)
         return linted
 
-    def _index_ready(self, root: Path) -> None:
+    def _index_ready(self, root: Path, how: str) -> None:
         """From the indexing thread: lint the open documents again, with every rule."""
         if self.loop is not None:
-            self.loop.call_soon_threadsafe(self._indexed, root)
+            self.loop.call_soon_threadsafe(self._indexed, root, how)
 
-    def _indexed(self, root: Path) -> None:
+    def _indexed(self, root: Path, how: str) -> None:
         self.window_log_message(
-            types.LogMessageParams(type=types.MessageType.Info, message=f"hyperion-lint: indexed {root}")
+            types.LogMessageParams(type=types.MessageType.Info, message=f"hyperion-lint: indexed {root} ({how})")
         )
         self.relint_all(0)
 

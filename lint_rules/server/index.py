@@ -6,7 +6,7 @@ saves and edits. What a lint needs is a complete index; while it is not complete
 buffer is linted with the per-file rules, and the missing facts are computed on a thread
 of their own (read from the command line's cache in ``.hyperion_lint_cache/`` when it
 holds them, signed with this user's key, else extracted, one file at a time, and written
-to the cache for the next start). When the index completes, ``ready(root)`` is called,
+to the cache for the next start). When the index completes, ``ready(root, how)`` is called,
 from that thread: the server then lints its open documents again.
 
 Saving a file does not rebuild anything: the saved file's facts (those of the buffer that
@@ -69,6 +69,7 @@ class ProjectFacts:
         self._listings: dict[int, tuple[Linter, list[tuple[Path, str]]]] = {}
         self._built: tuple[tuple[tuple[Path, str], ...], int, ProjectIndex] | None = None
         self.version = 0  # changes whenever a file's facts change
+        self.from_cache = self.extracted = 0  # how the facts were had (said in the log)
 
     # -- on the worker thread ---------------------------------------------------------------
 
@@ -124,9 +125,8 @@ class ProjectFacts:
 
     # -- on the indexing thread -------------------------------------------------------------
 
-    def compute(self, files: Sequence[tuple[Path, str]], *, extract: bool = True) -> int:
-        """Read (from the cache) or extract the facts of ``files``; how many are still missing."""
-        left = 0
+    def compute(self, files: Sequence[tuple[Path, str]]) -> None:
+        """Read (from the cache) or extract the facts of ``files``."""
         for path, relative in files:
             stamp = stamp_of(path)
             found = read(path, relative)
@@ -145,18 +145,17 @@ class ProjectFacts:
                     known = True
                 except records.DAMAGE:
                     entry = Entry()
-            if not known:
-                if not extract:
-                    left += 1
-                    continue
+            if known:
+                self.from_cache += 1
+            else:
                 from lint_rules.engine.workers import analyze_item
 
+                self.extracted += 1
                 facts = analyze_item((relative, text, (), True)).facts
                 if self.cache is not None and key is not None and self.cache.problem is None:
                     entry.facts = records.pack_facts(facts)
                     self.cache.put(key, entry)
             self._learn(path, _Known(stamp, relative, facts))
-        return left
 
     def _learn(self, path: Path, known: _Known) -> None:
         with self.lock:
@@ -167,7 +166,7 @@ class ProjectFacts:
 class Indexes:
     """The facts of each project root, and the thread that completes them."""
 
-    def __init__(self, ready: Callable[[Path], None]) -> None:
+    def __init__(self, ready: Callable[[Path, str], None]) -> None:
         self._ready = ready
         self._stores: dict[Path, ProjectFacts] = {}
         self._waiting: list[tuple[ProjectFacts, list[tuple[Path, str]]]] = []
@@ -185,12 +184,6 @@ class Indexes:
         found = store.index(files)
         if found is not None:
             return found
-        missing = store.missing(files)
-        if store.cache is not None and not store.indexing and (store.cache.folder.is_dir()):
-            store.compute(missing, extract=False)  # what the cache knows, at once
-            found = store.index(files)
-            if found is not None:
-                return found
         if not store.indexing:
             self._waiting.append((store, files))
         return None
@@ -208,6 +201,7 @@ class Indexes:
         store.indexing = True
 
         def run() -> None:
+            store.from_cache = store.extracted = 0
             try:
                 while True:
                     missing = store.missing(files)
@@ -219,7 +213,7 @@ class Indexes:
                 return
             finally:
                 store.indexing = False
-            self._ready(store.root)
+            self._ready(store.root, f"{len(files)} files, {store.from_cache} from the cache, {store.extracted} parsed")
 
         previous = threading.stack_size(64 << 20)  # LibCST's parser recurses on the C stack
         try:

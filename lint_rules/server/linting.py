@@ -81,7 +81,7 @@ class Engine:
     """The projects, their configurations and indexes; used by the worker thread only
     (the indexing thread touches the indexes' stores, under their locks)."""
 
-    def __init__(self, folders: Callable[[], Sequence[Path]], ready: Callable[[Path], None]) -> None:
+    def __init__(self, folders: Callable[[], Sequence[Path]], ready: Callable[[Path, str], None]) -> None:
         self.projects = Projects(folders)
         self.indexes = Indexes(ready)
 
