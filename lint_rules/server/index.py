@@ -78,6 +78,8 @@ class ProjectFacts:
         project-relative paths."""
         found = self._listings.get(id(linter))
         if found is None or found[0] is not linter:
+            if len(self._listings) > 8:  # configurations that no longer serve
+                self._listings.clear()
             files = [(p, linter.relative(p, self.root)) for p in linter._project_files(self.root)]
             found = self._listings[id(linter)] = (linter, files)
         return found[1]
