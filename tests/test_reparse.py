@@ -61,3 +61,44 @@ def test_an_edit_inside_one_function_reuses_the_others() -> None:
     assert reparser.reused == 20  # 21 statements, one parsed again
     assert after.body[8] is not before.body[8] and after.body[9] is before.body[9]
     assert after.deep_equals(cst.parse_module(after.code))
+
+
+def _findings(relative: str, text: str, rules, reparser: Reparser | None):
+    from lint_rules.engine.linter import analyze, finish
+
+    if reparser is None:
+        analysis = analyze(relative, text, rules, extract=True)
+    else:
+        analysis = analyze(relative, text, rules, extract=True, parse=reparser.parse, memo=reparser.memo)
+    return finish(analysis).findings, analysis.facts
+
+
+@pytest.mark.parametrize(
+    "sample", [p for p in SAMPLES if p.name.startswith(("endpoints_", "cruds_", "models_"))], ids=lambda p: p.name
+)
+def test_what_an_editor_keeps_between_edits_changes_no_finding(sample: Path) -> None:
+    """Positions and walks kept for the statements an edit did not touch (the editor's
+    memo) give exactly the findings and facts of a fresh analysis."""
+    from lint_rules.engine.config import Config
+    from lint_rules.engine.runner import Linter
+
+    root = sample.parents[3]
+    linter = Linter(Config(root=root, select=("ALL",)))
+    relative = linter.relative(sample, root)
+    rules = linter.rules_for(relative, root)
+    rng = random.Random(f"memo-{sample.name}")
+    text = sample.read_text(encoding="utf-8")
+    reparser = Reparser()
+    _findings(relative, text, rules, reparser)
+    reparser.prepare()
+    walked = []
+    for _ in range(12):
+        edited = _edit(rng, text)
+        try:
+            cst.parse_module(edited)
+        except Exception:  # noqa: BLE001 - the memo is for code that parses
+            continue
+        text = edited
+        assert _findings(relative, text, rules, reparser) == _findings(relative, text, rules, None)
+        walked.append(reparser.memo.walk.walked)
+    assert walked and min(walked) < len(reparser.module.body)  # some statements were not walked again

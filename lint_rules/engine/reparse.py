@@ -23,6 +23,15 @@ from libcst._nodes.internal import CodegenState
 from libcst._parser.detect_config import detect_config
 
 from lint_rules.engine.positions import SpanMemo
+from lint_rules.engine.walker import WalkMemo
+
+
+class Memo:
+    """What the analyses of one buffer keep for its statements that edits do not touch."""
+
+    def __init__(self) -> None:
+        self.spans = SpanMemo()
+        self.walk = WalkMemo()
 
 
 def _length(node: cst.CSTNode, module: cst.Module) -> int:
@@ -108,7 +117,7 @@ class Reparser:
         self.module: cst.Module | None = None
         self._starts: list[int] | None = None  # statement starts, then the footer's
         self.reused = 0  # statements taken over by the last parse (for tests and benchmarks)
-        self.spans = SpanMemo()  # positions in the statements, kept while they are reused
+        self.memo = Memo()  # positions and walks of the statements, kept while they are reused
 
     def parse(self, source: str) -> cst.Module:
         module = None

@@ -109,7 +109,7 @@ class Engine:
                     linted.complete = False
                     rules = [r for r in rules if not r[0].needs_project]
             analysis = analyze(
-                relative, decoded, rules, extract=index is not None, parse=reparser.parse, memo=reparser.spans
+                relative, decoded, rules, extract=index is not None, parse=reparser.parse, memo=reparser.memo
             )
             seen = index.with_file(analysis.facts) if index is not None and analysis.facts is not None else index
             findings = with_display(finish(analysis, seen), display, decoded, root).findings
