@@ -104,12 +104,20 @@ class Session:
         self.published: list[types.PublishDiagnosticsParams] = []
         self.registrations: list[types.Registration] = []
         self.messages: list[types.ShowMessageParams] = []
+        # Every notification in the order it came: ("log", message) or ("diagnostics", params).
+        self.events: list[tuple[str, object]] = []
         self._arrived = asyncio.Event()
         self.versions: dict[str, int] = {}
 
         @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def published(params: types.PublishDiagnosticsParams) -> None:
             self.published.append(params)
+            self.events.append(("diagnostics", params))
+            self._arrived.set()
+
+        @self.client.feature(types.WINDOW_LOG_MESSAGE)
+        def logged(params: types.LogMessageParams) -> None:
+            self.events.append(("log", params.message))
             self._arrived.set()
 
         @self.client.feature(types.WINDOW_SHOW_MESSAGE)
@@ -139,6 +147,41 @@ class Session:
                 await self._arrived.wait()
 
         return await bounded(arrival(), f"diagnostics of {name} version {version}")
+
+    async def until(self, name: str, version: int, codes: Sequence[str]) -> list[types.Diagnostic]:
+        """The diagnostics of this version once they have these codes: the first ones may
+        come before the project index is complete (the per-file rules alone)."""
+        uri = self.uri(name)
+
+        async def arrival() -> list[types.Diagnostic]:
+            while True:
+                for params in reversed(self.published):
+                    if params.uri == uri and params.version == version:
+                        if [d.code for d in params.diagnostics] == list(codes):
+                            return list(params.diagnostics)
+                        break
+                self._arrived.clear()
+                await self._arrived.wait()
+
+        return await bounded(arrival(), f"diagnostics {list(codes)} of {name} version {version}")
+
+    async def settled(self, name: str, version: int) -> list[types.Diagnostic]:
+        """The diagnostics of this version published once the project index is complete
+        (the server logs "hyperion-lint: indexed ..." then lints the open documents again)."""
+        uri = self.uri(name)
+
+        async def arrival() -> list[types.Diagnostic]:
+            while True:
+                indexed = [i for i, (kind, what) in enumerate(self.events) if kind == "log" and str(what).startswith("hyperion-lint: indexed ")]
+                if indexed:
+                    for kind, what in self.events[indexed[0] + 1:]:
+                        if kind == "diagnostics" and isinstance(what, types.PublishDiagnosticsParams):
+                            if what.uri == uri and what.version == version:
+                                return list(what.diagnostics)
+                self._arrived.clear()
+                await self._arrived.wait()
+
+        return await bounded(arrival(), f"diagnostics of {name} version {version} after indexing")
 
     async def next_diagnostics(self, name: str, after: int) -> list[types.Diagnostic]:
         """The first diagnostics of the document published after the first ``after`` notifications."""
@@ -273,8 +316,9 @@ def test_diagnostic_then_quick_fix_then_change_clears_it(tmp_path: Path) -> None
             s.open(ENDPOINTS)
             (found,) = await s.diagnostics(ENDPOINTS, 1)
             decorator = '@module.router.get("/demo/items", summary="List items", response_model=list[int])'
-            # The finding is reported at 6:2 (1-based), the decorator call without its `@`.
-            assert found.range == types.Range(start=at(5, 1), end=at(5, len(decorator)))
+            # The finding is reported at 6:2 (1-based), the decorator call without its `@`; the
+            # diagnostic starts at the `@`, where the cursor is on the decorator's line.
+            assert found.range == types.Range(start=at(5, 0), end=at(5, len(decorator)))
             assert found.code == "HYP012"
             assert found.message == MESSAGE_012
             assert found.source == "hyperion-lint"
@@ -400,7 +444,7 @@ def test_syntax_error_is_an_error_and_changes_are_debounced(tmp_path: Path) -> N
     async def scenario() -> None:
         async with session(tmp_path, debounce=0.5) as s:
             s.open(ENDPOINTS)
-            assert [d.code for d in await s.diagnostics(ENDPOINTS, 1)] == ["HYP012"]
+            assert [d.code for d in await s.settled(ENDPOINTS, 1)] == ["HYP012"]
             before = len(s.published)
             # Three quick changes: only the last one is linted.
             for text in ("def broken(:\n", "def broken(\n", MISSING_STATUS + "def broken(:\n"):
@@ -421,7 +465,7 @@ def test_project_rules_see_the_saved_tree_plus_the_buffer(tmp_path: Path) -> Non
     async def scenario() -> None:
         async with session(tmp_path) as s:
             s.open(shop)
-            (duplicate,) = await s.diagnostics(shop, 1)
+            (duplicate,) = await s.until(shop, 1, ["HYP053"])
             assert duplicate.code == "HYP053"
             assert duplicate.range == types.Range(start=at(5, 0), end=at(8, 26))
             assert duplicate.related_information is not None
@@ -461,7 +505,7 @@ def test_configuration_is_read_again_when_pyproject_changes(tmp_path: Path) -> N
         )
         async with session(tmp_path, capabilities) as s:
             s.open(ENDPOINTS)
-            assert [d.code for d in await s.diagnostics(ENDPOINTS, 1)] == ["HYP012"]
+            assert [d.code for d in await s.settled(ENDPOINTS, 1)] == ["HYP012"]
             (registration,) = s.registrations
             assert registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
             assert isinstance(registration.register_options, dict)
@@ -485,14 +529,68 @@ def test_configuration_is_read_again_when_pyproject_changes(tmp_path: Path) -> N
             version = s.change(ENDPOINTS, MISSING_STATUS + "\n")
             assert [d.code for d in await s.diagnostics(ENDPOINTS, version)] == ["HYP012"]
 
-            # A broken configuration is shown to the user, and the diagnostics are cleared.
+            # A broken configuration never empties the editor: the last valid one keeps
+            # serving, and the user is told once per change of the file.
             (tmp_path / "pyproject.toml").write_text("[tool.hyperion-lint]\nselect = ['NOPE']\n", encoding="utf-8")
             version = s.change(ENDPOINTS, MISSING_STATUS)
-            assert await s.diagnostics(ENDPOINTS, version) == []
+            assert [d.code for d in await s.diagnostics(ENDPOINTS, version)] == ["HYP012"]
             (shown,) = s.messages
             assert shown.type == types.MessageType.Error
-            assert shown.message.startswith("hyperion-lint: configuration error: ")
+            assert shown.message.startswith(
+                f"hyperion-lint: configuration error in {tmp_path / 'pyproject.toml'} (the last valid "
+                "configuration is still in use until this is fixed): "
+            )
             assert "'NOPE'" in shown.message
+            version = s.change(ENDPOINTS, MISSING_STATUS + "\n")
+            assert [d.code for d in await s.diagnostics(ENDPOINTS, version)] == ["HYP012"]
+            assert len(s.messages) == 1  # the same problem: not said again
+
+            # Fixed, and reported by the client: it takes effect with no edit of the buffer.
+            write(tmp_path, {}, config='ignore = ["HYP012"]\n')
+            count = len(s.published)
+            s.client.workspace_did_change_watched_files(
+                types.DidChangeWatchedFilesParams(
+                    changes=[types.FileEvent(uri=s.uri("pyproject.toml"), type=types.FileChangeType.Changed)]
+                )
+            )
+            assert await s.next_diagnostics(ENDPOINTS, count) == []
+            assert len(s.messages) == 1
+
+    run(scenario)
+
+
+def test_a_broken_configuration_without_file_watching(tmp_path: Path) -> None:
+    """A client that watches no file (Neovim on Linux): the configuration is read again at
+    each lint and at each save; a broken one is shown on pyproject.toml when it is open."""
+    write(tmp_path, {ENDPOINTS: MISSING_STATUS})
+
+    async def scenario() -> None:
+        async with session(tmp_path) as s:
+            s.open(ENDPOINTS)
+            assert [d.code for d in await s.settled(ENDPOINTS, 1)] == ["HYP012"]
+            assert s.registrations == []
+            broken = "[project]\nname = 'demo'\n\n[tool.hyperion-lint]\nselect = ['HYP01'\n"
+            (tmp_path / "pyproject.toml").write_text(broken, encoding="utf-8")
+            s.open("pyproject.toml", broken)
+            count = len(s.published)
+            s.save(ENDPOINTS)
+            # The buffer keeps its diagnostics; the file gets one at the place of the problem.
+            assert [d.code for d in await s.next_diagnostics(ENDPOINTS, count)] == ["HYP012"]
+            (problem,) = await s.next_diagnostics("pyproject.toml", count)
+            assert problem.severity == types.DiagnosticSeverity.Error and problem.source == "hyperion-lint"
+            assert problem.range.start.line == 4
+            assert "is not valid TOML" in problem.message
+            (shown,) = s.messages
+            assert "is not valid TOML" in shown.message
+
+            # Fixed: the next save (or lint) reads it, and the file's diagnostic goes.
+            fixed = "[project]\nname = 'demo'\n\n[tool.hyperion-lint]\nignore = ['HYP012']\n"
+            (tmp_path / "pyproject.toml").write_text(fixed, encoding="utf-8")
+            count = len(s.published)
+            s.save(ENDPOINTS)
+            assert await s.next_diagnostics(ENDPOINTS, count) == []
+            assert await s.next_diagnostics("pyproject.toml", count) == []
+            assert len(s.messages) == 1
 
     run(scenario)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
@@ -18,7 +18,7 @@ from lint_rules.engine.complexity import MAX_NESTING, nesting_depth, too_complex
 from lint_rules.engine.isolation import FactsGuard, Guard, deeply, internal_error
 from lint_rules.engine.parse_errors import compiler_error, parse_error, syntax_finding, too_deep
 from lint_rules.engine.positions import NodeSpans
-from lint_rules.engine.scopes import Scopes, definitions_of, scope_at, scope_nodes, scopes_from, scopes_of, snippet
+from lint_rules.engine.scopes import ScopeIndex, Scopes, definitions_of, scope_at, scope_nodes, scopes_from, scopes_of, snippet
 from lint_rules.engine.suppression import parse_suppressions, source_lines
 from lint_rules.engine.walker import build_dispatch, walk
 from lint_rules.model import (
@@ -34,6 +34,9 @@ from lint_rules.engine.codec import decode_finding, encode_finding
 from lint_rules.rule_api.base import Context, Proposal, Report, Rule
 from lint_rules.knowledge.facts import FileFacts, ProjectIndex
 
+if TYPE_CHECKING:
+    from lint_rules.engine.reparse import Memo
+
 RuleSetup = tuple[type[Rule], Mapping[str, Any]]
 
 
@@ -43,7 +46,7 @@ def _finding(
     report: Report,
     spans: NodeSpans | None,
     lines: Sequence[str],
-    scopes: Scopes,
+    scopes: Scopes | ScopeIndex,
 ) -> Finding:
     fix = None
     if report.location is not None:
@@ -78,7 +81,7 @@ def _finding(
         fix_title=report.fix_title,
         fix=fix,
         related=report.related,
-        scope=scope_at(scopes, start),
+        scope=scopes.at(start) if isinstance(scopes, ScopeIndex) else scope_at(scopes, start),
         snippet=snippet(lines, start, end),
     )
 
@@ -125,7 +128,7 @@ def visitor_state(rule: Rule) -> dict[str, Any]:
 
 
 def analyze_module(
-    path: str, source: str, module: cst.Module, rules: Sequence[RuleSetup], *, extract: bool
+    path: str, source: str, module: cst.Module, rules: Sequence[RuleSetup], *, extract: bool, memo: Memo | None = None
 ) -> Analysis:
     """Run the visitor rules over a parsed module in one traversal; extract its facts."""
     context = Context(path, source, module)
@@ -137,7 +140,7 @@ def analyze_module(
             handlers.extend(draft.handlers())
         else:
             draft.visit_module(module)  # module-level facts only: no need to walk the tree
-    walk(module, build_dispatch(handlers), context.ancestors)
+    walk(module, build_dispatch(handlers), context.ancestors, memo.walk if memo is not None else None)
 
     watched: list[cst.CSTNode] = list(draft.nodes) if draft is not None else []
     for guard in guards:
@@ -172,15 +175,16 @@ def analyze_module(
                 analysis.findings.append(internal_error(path, draft, None))
         return analysis
     definitions = definitions_of(module)
-    spans = NodeSpans(module, watched + scope_nodes(definitions), source)
+    spans = NodeSpans(module, watched + scope_nodes(definitions), source, memo.spans if memo is not None else None)
     analysis.scopes = scopes_from(definitions, spans)
+    finder = ScopeIndex(analysis.scopes)
     if draft is not None:
         analysis.facts = draft.build(lambda node: Location(path, *spans.range(node)))
     for guard in guards:
         rule_class = type(guard.rule)
         proposals = []
         for r in guard.rule.reports:
-            finding = _finding(rule_class, path, r, spans, analysis.lines, analysis.scopes)
+            finding = _finding(rule_class, path, r, spans, analysis.lines, finder)
             if r.proposed:
                 proposals.append((encode_finding(finding), r.data))
             else:
@@ -283,11 +287,21 @@ def _suppress(
     return result, suppressions
 
 
-def analyze(path: str, source: str, rules: Sequence[RuleSetup], *, extract: bool = False) -> Analysis:
+def analyze(
+    path: str,
+    source: str,
+    rules: Sequence[RuleSetup],
+    *,
+    extract: bool = False,
+    parse: Callable[[str], cst.Module] = cst.parse_module,
+    memo: Memo | None = None,
+) -> Analysis:
     """Parse ``source`` once, run the visitor rules, and extract facts if asked.
 
     Never raises for bad input: a file that does not parse gives a HYP999 finding and
-    no facts.
+    no facts. ``parse`` is LibCST's, or one that gives the same tree faster (an editor's
+    ``Reparser``, which parses again only the statements an edit touched); ``memo`` keeps
+    the positions and walks of the statements it did not touch from one analysis to the next.
     """
     if not rules and not extract:
         return Analysis(path, source, rules)
@@ -302,11 +316,11 @@ def analyze(path: str, source: str, rules: Sequence[RuleSetup], *, extract: bool
         return Analysis(path, source, rules, findings=[complex_finding])
     # SyntaxError is LibCST's CSTValidationError: a parsed node that fails validation.
     try:
-        module = cst.parse_module(source)
+        module = parse(source)
     except (cst.ParserSyntaxError, SyntaxError, RecursionError, MemoryError, ValueError) as error:
         return Analysis(path, source, rules, findings=[parse_error(path, source, error)])
     try:
-        return analyze_module(path, source, module, rules, extract=extract)
+        return analyze_module(path, source, module, rules, extract=extract, memo=memo)
     except RecursionError:
         pass
     # Valid code nested deeper than Python's default recursion limit lets LibCST's code
@@ -316,6 +330,11 @@ def analyze(path: str, source: str, rules: Sequence[RuleSetup], *, extract: bool
         return deeply(lambda: analyze_module(path, source, module, rules, extract=extract))
     except RecursionError:
         return Analysis(path, source, rules, findings=[too_deep(path)])
+
+
+def project_index(facts: Mapping[str, FileFacts]) -> ProjectIndex:
+    """The index of a project from the facts of its files, by project-relative path."""
+    return ProjectIndex(facts)
 
 
 def needs_project(rules: Sequence[RuleSetup]) -> bool:
@@ -337,4 +356,4 @@ def lint_source(
     return finish(analysis, project if wants_project else None)
 
 
-__all__ = ["Analysis", "FileResult", "RuleSetup", "analyze", "finish", "lint_source"]
+__all__ = ["Analysis", "FileFacts", "FileResult", "ProjectIndex", "RuleSetup", "analyze", "finish", "lint_source", "project_index"]

@@ -84,6 +84,17 @@ def parse_error(path: str, source: str, error: Exception) -> Finding:
         if diagnosis is not None:
             return syntax_finding(path, source, *diagnosis)
         return syntax_finding(path, source, error.lineno or 1, error.offset or 1, str(error.msg or error))
+    if isinstance(error, UnicodeError):  # a lone surrogate (text from an editor, not a file)
+        for number, line in enumerate(source_lines(source), start=1):
+            for column, character in enumerate(line, start=1):
+                if 0xD800 <= ord(character) <= 0xDFFF:
+                    return unparsed(
+                        path,
+                        number,
+                        column,
+                        f"Cannot parse this file: line {number} holds U+{ord(character):04X}, half of a UTF-16 "
+                        "surrogate pair and not a character; delete it. No rule could check it.",
+                    )
     return unparsed(path, 1, 1, f"Cannot parse this file: {type(error).__name__}. No rule could check it.")
 
 

@@ -3,6 +3,7 @@ first line of its code. Baselines (and CI fingerprints) key findings on these.""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 
 import libcst as cst
@@ -83,6 +84,27 @@ def scopes_of(source: str) -> Scopes:
     module = cst.parse_module(source)
     definitions = definitions_of(module)
     return scopes_from(definitions, NodeSpans(module, scope_nodes(definitions)))
+
+
+class ScopeIndex:
+    """``scope_at`` for many positions of one file: the scopes by start, searched by halves.
+    Scopes nest, so the innermost one that holds a position is the one that starts last
+    among those that start before it and end after it."""
+
+    def __init__(self, scopes: Scopes) -> None:
+        ordered = sorted(scopes, key=lambda s: (s[0].line, s[0].column))
+        self._starts = [(s.line, s.column) for s, _, _ in ordered]
+        self._ends = [(e.line, e.column) for _, e, _ in ordered]
+        self._names = [name for _, _, name in ordered]
+
+    def at(self, position: Position) -> str:
+        point = (position.line, position.column)
+        index = bisect.bisect_right(self._starts, point) - 1
+        while index >= 0:
+            if point < self._ends[index]:
+                return self._names[index]
+            index -= 1
+        return ""
 
 
 def scope_at(scopes: Scopes, position: Position) -> str:

@@ -64,7 +64,23 @@ def _reversed_fields(node_type: type) -> tuple[str, ...]:
     return names
 
 
-def walk(module: cst.Module, dispatch: Dispatch, ancestors: list[cst.CSTNode]) -> None:
+# What a walk of one top-level statement called: (handler name, node, the node's ancestors).
+Events = list[tuple[str, Any, tuple[cst.CSTNode, ...]]]
+
+
+class WalkMemo:
+    """The calls the walks of an editor buffer's top-level statements made, kept from one
+    lint to the next: a statement the edit did not touch is the same node (see
+    ``engine.reparse``), and its calls are made again without walking it, in the same
+    order, with the same ancestors. Only for the same handler names (the same rules)."""
+
+    def __init__(self) -> None:
+        self.names: frozenset[str] = frozenset()
+        self.statements: dict[int, tuple[cst.CSTNode, Events]] = {}
+        self.walked = 0  # statements walked by the last walk (tests, benchmarks)
+
+
+def walk(module: cst.Module, dispatch: Dispatch, ancestors: list[cst.CSTNode], memo: WalkMemo | None = None) -> None:
     """Visit ``module`` depth first; ``ancestors`` is kept equal to the enclosing nodes.
 
     Iterative, so that a valid but very deep expression (a chain of thousands of ``+``)
@@ -72,11 +88,60 @@ def walk(module: cst.Module, dispatch: Dispatch, ancestors: list[cst.CSTNode]) -
     """
     if not dispatch:
         return
-    # Expressions hold most of a tree's nodes: when every handler takes a statement (as
-    # the endpoint rules' ``visit_FunctionDef`` do), they are not entered at all.
-    wanted: type | tuple[type, ...] = cst.CSTNode
+    if memo is not None:
+        _walk_remembered(module, dispatch, ancestors, memo)
+        return
+    _walk(module, dispatch, ancestors)
+
+
+def _walk_remembered(module: cst.Module, dispatch: Dispatch, ancestors: list[cst.CSTNode], memo: WalkMemo) -> None:
+    names = frozenset(dispatch)
+    if names != memo.names:
+        memo.names, memo.statements = names, {}
+    wanted = _wanted(dispatch)
+    for handler in dispatch.get("visit_Module", ()):
+        handler(module)
+    ancestors.append(module)
+    kept: dict[int, tuple[cst.CSTNode, Events]] = {}
+    walked = 0
+    for statement in module.body:
+        known = memo.statements.get(id(statement))
+        if known is None or known[0] is not statement:
+            events: Events = []
+            _walk(statement, dispatch, ancestors, events, wanted)
+            known = (statement, events)
+            walked += 1
+        else:
+            for name, node, path in known[1]:
+                ancestors[:] = path
+                for handler in dispatch[name]:
+                    handler(node)
+            ancestors[:] = [module]
+        kept[id(statement)] = known
+    memo.statements, memo.walked = kept, walked
+    ancestors.pop()
+    for handler in dispatch.get("leave_Module", ()):
+        handler(module)
+
+
+def _wanted(dispatch: Dispatch) -> type | tuple[type, ...]:
+    """Expressions hold most of a tree's nodes: when every handler takes a statement (as
+    the endpoint rules' ``visit_FunctionDef`` do), they are not entered at all."""
     if all(_takes_statements(name) for name in dispatch):
-        wanted = _STATEMENT_LEVEL
+        return _STATEMENT_LEVEL
+    return cst.CSTNode
+
+
+def _walk(
+    module: cst.CSTNode,
+    dispatch: Dispatch,
+    ancestors: list[cst.CSTNode],
+    events: Events | None = None,
+    wanted: type | tuple[type, ...] | None = None,
+) -> None:
+    """Visit ``module`` (or one statement) depth first: its handlers, its children's, its
+    leave handlers; with ``events``, append each call made there."""
+    wanted = wanted or _wanted(dispatch)
     skipped = _SKIPPED
     get = dispatch.get
     push = ancestors.append
@@ -90,20 +155,26 @@ def walk(module: cst.Module, dispatch: Dispatch, ancestors: list[cst.CSTNode]) -
         if type(node) is tuple:
             left = node[0]
             pop()
-            handlers = get("leave_" + type(left).__name__)
+            name = "leave_" + type(left).__name__
+            handlers = get(name)
             if handlers:
+                if events is not None:
+                    events.append((name, left, tuple(ancestors)))
                 for handler in handlers:
                     handler(left)
             continue
         node_class = type(node)
-        handlers = get("visit_" + node_class.__name__)
+        name = "visit_" + node_class.__name__
+        handlers = get(name)
         if handlers:
+            if events is not None:
+                events.append((name, node, tuple(ancestors)))
             for handler in handlers:
                 handler(node)
         push(node)
         append((node,))
-        for name in _reversed_fields(node_class):
-            value = getattr(node, name)
+        for field_name in _reversed_fields(node_class):
+            value = getattr(node, field_name)
             if isinstance(value, wanted):
                 if not isinstance(value, skipped):
                     append(value)

@@ -31,7 +31,7 @@ def severity(finding: Finding) -> types.DiagnosticSeverity:
 
 def diagnostic(finding: Finding, text: Text, locate: Locate) -> types.Diagnostic:
     return types.Diagnostic(
-        range=text.range(finding.start, finding.end),
+        range=at_decorator(text, text.range(finding.start, finding.end)),
         message=finding.message,
         severity=severity(finding),
         code=finding.code,
@@ -40,6 +40,21 @@ def diagnostic(finding: Finding, text: Text, locate: Locate) -> types.Diagnostic
         tags=[types.DiagnosticTag.Unnecessary] if finding.name == UNUSED_NOQA else None,
         related_information=[_related(r, locate) for r in finding.related] or None,
     )
+
+
+def at_decorator(text: Text, where: types.Range) -> types.Range:
+    """A range that starts at a decorator's call starts at its ``@``: where the cursor
+    is when on the decorator's line (the finding itself, as the command line prints it,
+    points at the call)."""
+    start = where.start
+    if start.character == 0:
+        return where
+    # Blanks and ``@`` take one unit each in every encoding: when that is all there is
+    # before the start, units and code points agree.
+    prefix = text.line(start.line)[: start.character]
+    if prefix.strip() != "@":
+        return where
+    return types.Range(start=types.Position(line=start.line, character=prefix.index("@")), end=where.end)
 
 
 def _related(location: Location, locate: Locate) -> types.DiagnosticRelatedInformation:

@@ -64,6 +64,13 @@ class Text:
     def range(self, start: Position, end: Position) -> types.Range:
         return types.Range(start=self.position(start), end=self.position(end))
 
+    def line(self, number: int) -> str:
+        """The text of a 0-based line, without its line break."""
+        if not 0 <= number < len(self.starts):
+            return ""
+        end = self.starts[number + 1] if number + 1 < len(self.starts) else len(self.source)
+        return self.source[self.starts[number]: end].rstrip("\r\n")
+
     def end(self) -> types.Position:
         return self.position_at(len(self.source))
 

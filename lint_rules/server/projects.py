@@ -1,30 +1,31 @@
 """The configuration and the Linter of each project an open document belongs to.
 
 A document's configuration is found as ``hyperion-lint check`` finds it (the nearest
-``pyproject.toml`` with a ``[tool.hyperion-lint]`` table, else the nearest one), on every
-lint, and re-read when that file's modification time or size changed: editing
-``pyproject.toml`` takes effect at the next keystroke, with or without file watching.
+``pyproject.toml`` with a ``[tool.hyperion-lint]`` table, else the nearest one) at every
+lint, and read again when that file's modification time, size or inode changed: at the
+next lint, at a save, or when the client reports the change (``didChangeWatchedFiles``).
 
-A Linter keeps the index of the project's saved files once built; ``tree_changed`` (a
-file was saved or changed on disk) starts afresh, so that the next lint indexes the
-saved tree again. Only the worker thread calls these methods.
+A configuration that does not load never empties the editor: the last valid one keeps
+serving (the defaults, when there never was one), and the error is kept with the file's
+stamp, so that the user is told once per change of the file, not at every keystroke.
+Only the worker thread calls these methods.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from lint_rules.engine.config import Config, find_config, load_config
+from lint_rules.engine.config import Config, ConfigError, find_config, load_config
 from lint_rules.engine.runner import Linter
-from lint_rules.model import Finding
 
 Stamp = tuple[int, int, int] | None
 
 
-def _stamp(path: Path | None) -> Stamp:
+def stamp_of(path: Path | None) -> Stamp:
     if path is None:
         return None
     try:
@@ -34,35 +35,99 @@ def _stamp(path: Path | None) -> Stamp:
     return (status.st_mtime_ns, status.st_size, status.st_ino)
 
 
-@dataclass
-class _Project:
+@dataclass(frozen=True)
+class ConfigProblem:
+    """A configuration file that does not load, as it is now on disk."""
+
+    path: Path
     stamp: Stamp
-    config: Config
-    linter: Linter
+    message: str
+
+    @property
+    def place(self) -> tuple[int, int]:
+        """0-based line and column of the problem in the file, as far as the message says."""
+        found = re.search(r"at line (\d+), column (\d+)", self.message)
+        if found:
+            return int(found.group(1)) - 1, int(found.group(2)) - 1
+        try:
+            lines = self.path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return 0, 0
+        if "at end of document" in self.message:
+            return max(len(lines) - 1, 0), len(lines[-1]) if lines else 0
+        for name in re.findall(r"'([^'\n]+)'|`([^`\n]+)`", self.message):
+            word = name[0] or name[1]
+            for number, line in enumerate(lines):
+                if word in line and not line.lstrip().startswith("#"):
+                    return number, line.index(word)
+        return 0, 0
 
 
 @dataclass
-class FixedText:
-    source: str
-    applied: int
+class Project:
+    """One configuration file (or none) and the folder it applies to."""
+
+    path: Path | None
+    folder: Path
+    stamp: Stamp = None
+    config: Config | None = None
+    linter: Linter | None = None
+    problem: ConfigProblem | None = None
+    # path -> whether `check` lints it (exclusions, .gitignore, the rules' patterns)
+    checked: dict[Path, bool] = field(default_factory=dict)
+    generation: int = 0  # counts the configurations this project has served
+
+    def refresh(self) -> bool:
+        """Read the file again if it changed on disk; whether the configuration in force
+        (or its problem) changed."""
+        stamp = stamp_of(self.path)
+        if self.linter is not None and stamp == self.stamp:
+            return False
+        self.stamp = stamp
+        try:
+            config = load_config(self.path, default_root=self.folder)
+        except ConfigError as error:
+            assert self.path is not None
+            self.problem = ConfigProblem(self.path, stamp, str(error))
+            if self.linter is None:  # never valid yet: the defaults serve meanwhile
+                self._serve(Config(root=self.folder))
+            return True
+        self.problem = None
+        self._serve(config)
+        return True
+
+    def _serve(self, config: Config) -> None:
+        self.config = config
+        self.linter = Linter(config)
+        self.checked.clear()
+        self.generation += 1
+
+    def checks(self, path: Path) -> bool:
+        """Whether ``hyperion-lint check`` would lint this file: not excluded, and some
+        enabled rule applies to it. A file not saved yet is linted."""
+        found = self.checked.get(path)
+        if found is None:
+            assert self.linter is not None
+            found = not os.path.exists(path) or bool(self.linter.collect([path]))
+            self.checked[path] = found
+        return found
 
 
 class Projects:
     def __init__(self, folders: Callable[[], Sequence[Path]]) -> None:
         self._folders = folders  # the editor's workspace folders
-        self._projects: dict[tuple[Path | None, Path], _Project] = {}
+        self._projects: dict[tuple[Path | None, Path], Project] = {}
 
-    def linter(self, path: Path) -> Linter:
-        """The Linter for a file, with the configuration as it is on disk now (ConfigError)."""
+    def project(self, path: Path) -> Project:
+        """The project of a file, with its configuration as on disk now."""
         found = find_config(path.parent)
-        root = found.parent.absolute() if found is not None else self._default_root(path)
-        key = (found, root)
-        stamp = _stamp(found)
+        folder = found.parent.absolute() if found is not None else self._default_root(path)
+        key = (found, folder)
         project = self._projects.get(key)
-        if project is None or project.stamp != stamp:
-            config = load_config(found, default_root=root)
-            project = self._projects[key] = _Project(stamp, config, Linter(config))
-        return project.linter
+        if project is None:
+            project = self._projects[key] = Project(found, folder)
+        project.refresh()
+        return project
 
     def _default_root(self, path: Path) -> Path:
         """Without a pyproject.toml: the workspace folder that holds the file, else its folder."""
@@ -72,35 +137,15 @@ class Projects:
                 return folder
         return absolute.parent
 
-    def checks(self, linter: Linter, path: Path) -> bool:
-        """Whether ``hyperion-lint check`` would lint this file: not excluded (configuration,
-        .gitignore), and some enabled rule applies to it. A file not saved yet is linted."""
-        if not os.path.exists(path):
-            return True
-        return bool(linter.collect([path]))
+    def all(self) -> list[Project]:
+        return list(self._projects.values())
 
-    def lint(self, path: Path, source: str) -> tuple[list[Finding], Path]:
-        """The findings of a buffer as if it were the file ``path``, and the project root
-        that the paths of related places are relative to."""
-        linter = self.linter(path)
-        root = linter.project_root(path)
-        if not self.checks(linter, path):
-            return [], root
-        return linter.lint_text(path, source).findings, root
+    def refresh(self) -> list[Project]:
+        """Read every configuration file that changed; the projects whose configuration
+        (or problem) changed."""
+        return [p for p in self._projects.values() if p.refresh()]
 
-    def fix(self, path: Path, source: str) -> FixedText:
-        """The buffer with every safe fix applied, as ``check --fix`` would write it."""
-        linter = self.linter(path)
-        if not self.checks(linter, path):
-            return FixedText(source, 0)
-        outcome = linter.fix_text(path, source, unsafe=False)
-        return FixedText(outcome.source, len(outcome.applied))
-
-    def tree_changed(self) -> None:
-        """Saved files changed: index the project again at the next lint."""
+    def files_changed(self) -> None:
+        """Files were added, removed or saved: which files are checked may have changed."""
         for project in self._projects.values():
-            project.linter = Linter(project.config)
-
-    def forget(self) -> None:
-        """A configuration file changed: read every configuration again."""
-        self._projects.clear()
+            project.checked.clear()

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -111,22 +113,66 @@ class _Calls(cst.CSTVisitor):
         return False
 
 
+# session_calls by function node: an editor's buffer keeps the nodes of the functions an
+# edit did not touch (engine.reparse), and this walk is LibCST's visitor, slow. The node is
+# kept with its answer (nodes take no weak references), so an id is never taken for another's.
+_SESSION_CALLS: dict[int, tuple[cst.FunctionDef, frozenset[str] | None]] = {}
+
+
 def session_calls(function: cst.FunctionDef) -> frozenset[str] | None:
     """What a generator function calls on objects it holds, among ``commit()``,
     ``rollback()`` and ``close()`` (``async with SessionLocal() as db: yield db`` closes
     the session by leaving the block: ``close`` then is not listed). None when the
     function does not yield: it is not a dependency that hands out a session."""
+    known = _SESSION_CALLS.get(id(function))
+    if known is not None and known[0] is function:
+        return known[1]
+    if len(_SESSION_CALLS) > 2048:
+        _SESSION_CALLS.clear()
+    found = _session_calls(function)
+    _SESSION_CALLS[id(function)] = (function, found)
+    return found
+
+
+def _session_calls(function: cst.FunctionDef) -> frozenset[str] | None:
     calls = _Calls()
     for statement in _own_statements(function):
         if isinstance(statement, cst.SimpleStatementLine):
-            statement.visit(calls)
+            _visit_calls(statement, calls)
         elif isinstance(statement, cst.BaseCompoundStatement) and not isinstance(
             statement, (cst.FunctionDef, cst.ClassDef)
         ):
             # The header only (``with x as y:``, ``for ... in ...:``, ``if ...:``); blocks come next.
             for part in _headers(statement):
-                part.visit(calls)
+                _visit_calls(part, calls)
     return frozenset(calls.methods) if calls.yields else None
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _visit_calls(node: cst.CSTNode, calls: _Calls) -> None:
+    """What ``node.visit(calls)`` sees (every call and yield, not inside a lambda), read
+    from the nodes' fields: LibCST's visitors rebuild each node they pass, many times slower."""
+    stack: list[cst.CSTNode] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Call):
+            calls.visit_Call(current)
+        elif isinstance(current, cst.Yield):
+            calls.visit_Yield(current)
+        elif isinstance(current, cst.Lambda):
+            continue
+        kind = type(current)
+        names = _FIELDS.get(kind)
+        if names is None:
+            names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+        for name in names:
+            value = getattr(current, name)
+            if isinstance(value, cst.CSTNode):
+                stack.append(value)
+            elif isinstance(value, (tuple, list)):
+                stack.extend(v for v in value if isinstance(v, cst.CSTNode))
 
 
 def _headers(statement: cst.BaseCompoundStatement) -> Iterator[cst.CSTNode]:

@@ -142,12 +142,25 @@ def routes_of(
     function: cst.FunctionDef, router_names: frozenset[str] | set[str] = frozenset()
 ) -> list[Route]:
     """Every route the decorators of ``function`` declare, in decorator order."""
+    key = (id(function), frozenset(router_names))
+    known = _ROUTES.get(key)
+    if known is not None and known[0] is function:
+        return list(known[1])
+    if len(_ROUTES) > 4096:
+        _ROUTES.clear()
     routes = []
     for decorator in function.decorators:
         route = route_of_decorator(function, decorator, router_names)
         if route is not None:
             routes.append(route)
+    _ROUTES[key] = (function, tuple(routes))
     return routes
+
+
+# routes_of by function node and router names: every route rule asks it of every function,
+# and an editor's buffer keeps the nodes of the functions an edit did not touch. The node
+# is kept with the answer (nodes take no weak references), so an id is never another's.
+_ROUTES: dict[tuple[int, frozenset[str]], tuple[cst.FunctionDef, tuple[Route, ...]]] = {}
 
 
 def router_names_in(statements: Iterable[cst.BaseStatement]) -> frozenset[str]:

@@ -1,0 +1,104 @@
+"""The editor's incremental parse gives exactly the tree a full parse gives, on edits of
+every kind (seeded, so that a failure can be replayed), and takes over the statements
+an edit did not touch."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from lint_rules.engine.reparse import Reparser
+
+SAMPLES = sorted(Path(__file__).parent.parent.joinpath("fixtures", "sample").rglob("*.py"))
+PIECES = ["x", "(", ")", " ", "#", ":", "'", '"""', "\n", "\\\n", "    ", "\t", "\r\n", "@", "def f():\n    pass\n"]
+
+
+def _edit(rng: random.Random, text: str) -> str:
+    lines = text.splitlines(keepends=True) or [""]
+    i = rng.randrange(len(lines))
+    kind = rng.randrange(6)
+    if kind == 0:
+        lines.insert(i, lines[rng.randrange(len(lines))])
+    elif kind == 1 and len(lines) > 1:
+        del lines[i]
+    elif kind == 2:
+        lines.insert(i, rng.choice(["# note\n", "    # note\n", "\n", "   \n", "x = 1\n", "    y = 2\n"]))
+    else:
+        line = lines[i]
+        j = rng.randrange(len(line) + 1)
+        lines[i] = line[:j] + rng.choice(PIECES) + line[j + rng.randrange(2):]
+    return "".join(lines)
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)
+def test_random_edits_parse_as_a_full_parse_does(sample: Path) -> None:
+    rng = random.Random(sample.name)
+    text = sample.read_text(encoding="utf-8")
+    reparser = Reparser()
+    reparser.parse(text)
+    for _ in range(25):
+        text = _edit(rng, text)
+        try:
+            expected = cst.parse_module(text)
+        except Exception:  # noqa: BLE001 - then the reparser must refuse it too
+            with pytest.raises(Exception):  # noqa: B017
+                reparser.parse(text)
+            continue
+        got = reparser.parse(text)
+        assert got.deep_equals(expected), text
+        assert got.code == expected.code  # (LibCST gives back a few texts not exactly: a `\\` at a line start)
+
+
+def test_an_edit_inside_one_function_reuses_the_others() -> None:
+    functions = "".join(f"def f{i}():\n    return {i}\n\n\n" for i in range(20))
+    reparser = Reparser()
+    before = reparser.parse("import os\n\n\n" + functions)
+    reparser.prepare()
+    after = reparser.parse("import os\n\n\n" + functions.replace("return 7", "return 70"))
+    assert reparser.reused == 20  # 21 statements, one parsed again
+    assert after.body[8] is not before.body[8] and after.body[9] is before.body[9]
+    assert after.deep_equals(cst.parse_module(after.code))
+
+
+def _findings(relative: str, text: str, rules, reparser: Reparser | None):
+    from lint_rules.engine.linter import analyze, finish
+
+    if reparser is None:
+        analysis = analyze(relative, text, rules, extract=True)
+    else:
+        analysis = analyze(relative, text, rules, extract=True, parse=reparser.parse, memo=reparser.memo)
+    return finish(analysis).findings, analysis.facts
+
+
+@pytest.mark.parametrize(
+    "sample", [p for p in SAMPLES if p.name.startswith(("endpoints_", "cruds_", "models_"))], ids=lambda p: p.name
+)
+def test_what_an_editor_keeps_between_edits_changes_no_finding(sample: Path) -> None:
+    """Positions and walks kept for the statements an edit did not touch (the editor's
+    memo) give exactly the findings and facts of a fresh analysis."""
+    from lint_rules.engine.config import Config
+    from lint_rules.engine.runner import Linter
+
+    root = sample.parents[3]
+    linter = Linter(Config(root=root, select=("ALL",)))
+    relative = linter.relative(sample, root)
+    rules = linter.rules_for(relative, root)
+    rng = random.Random(f"memo-{sample.name}")
+    text = sample.read_text(encoding="utf-8")
+    reparser = Reparser()
+    _findings(relative, text, rules, reparser)
+    reparser.prepare()
+    walked = []
+    for _ in range(12):
+        edited = _edit(rng, text)
+        try:
+            cst.parse_module(edited)
+        except Exception:  # noqa: BLE001 - the memo is for code that parses
+            continue
+        text = edited
+        assert _findings(relative, text, rules, reparser) == _findings(relative, text, rules, None)
+        walked.append(reparser.memo.walk.walked)
+    assert walked and min(walked) < len(reparser.module.body)  # some statements were not walked again
