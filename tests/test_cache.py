@@ -71,7 +71,7 @@ def test_a_warm_run_gives_what_a_cold_run_gives(sample: Path, analyses: list[str
     warm = check()
     assert analyses == [], "nothing changed: nothing is analysed again"
     assert cold == first == warm
-    assert len(cold[1]) == 47
+    assert len(cold[1]) == 49
 
 
 def test_the_cache_folder_tells_git_and_backups_to_leave_it_alone(sample: Path) -> None:

@@ -6,7 +6,7 @@ import io
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
@@ -20,16 +20,10 @@ from lint_rules.cli.common import (
     use_color,
 )
 from lint_rules.engine.config import ConfigError
-from lint_rules.engine.routes_report import RouteEntry, filtered, route_entries, under
-from lint_rules.engine.routes_snapshot import (
-    SnapshotError,
-    changes,
-    parse_snapshot,
-    snapshot_of,
-    snapshot_text,
-)
 from lint_rules.engine.runner import Linter
-from lint_rules.output.routes import RENDERERS, render_rich, render_text
+
+if TYPE_CHECKING:  # loaded (with LibCST) when the command runs: a warm `check` never pays for them
+    from lint_rules.engine.routes_report import RouteEntry
 
 FORMATS = ("table", "json", "markdown", "csv")
 
@@ -70,6 +64,10 @@ def routes(
     --check FILE (in CI or the `hyperion-lint-routes` pre-commit hook), fail with one
     line per route that appeared, disappeared or changed its access since. Moving code,
     reformatting or reordering files changes nothing there."""
+    from lint_rules.engine.routes_report import filtered, route_entries, under
+    from lint_rules.engine.routes_snapshot import snapshot_of, snapshot_text
+
+
     snapshotting = snapshot_file is not None or check_file is not None
     if snapshot_file is not None and check_file is not None:
         fail("--snapshot writes the snapshot and --check compares with one: give one of them")
@@ -109,6 +107,14 @@ def _write(path: Path, text: str, what: str) -> None:
 
 
 def _check(path: Path, entries: list[RouteEntry]) -> None:
+    from lint_rules.engine.routes_snapshot import (
+        SnapshotError,
+        changes,
+        parse_snapshot,
+        snapshot_of,
+    )
+
+
     again = f"write it with `hyperion-lint routes --snapshot {path}`"
     try:
         text = path.read_text(encoding="utf-8")
@@ -135,6 +141,9 @@ def _check(path: Path, entries: list[RouteEntry]) -> None:
 
 
 def _list(entries: list[RouteEntry], output_format: str, output_file: Path | None, no_color: bool) -> None:
+    from lint_rules.output.routes import RENDERERS, render_rich, render_text
+
+
     draw: Callable[[list[RouteEntry], TextIO], None]
     if output_format != "table":
         draw = RENDERERS[output_format]
