@@ -46,7 +46,7 @@ def test_yes_no_quit(sample: Path) -> None:
     assert err.count(PROMPT) == 4  # three fixes asked about, one answer given again
     assert "Please answer y (yes, apply it); n (no, leave the code as it is); " in err
     assert lines[-2:] == [PROMPT + "q", "Unsafe fixes: 1 applied, 8 declined."]
-    assert out.splitlines()[-1] == "Fixed 5 findings in 3 files. 42 remain."
+    assert out.splitlines()[-1] == "Fixed 5 findings in 3 files. 44 remain."
     after = files(sample)
     crud = "app/modules/bookclub/cruds_bookclub.py"
     assert after[crud] == before[crud].replace("    await db.commit()\n    return db_book", "    await db.flush()\n    return db_book")
@@ -72,7 +72,7 @@ def test_end_of_input_applies_the_safe_fixes_only(sample: Path, tmp_path: Path) 
     code, out, err = run(["--fix", "--interactive", "."], "")
     assert code == 1 and err.count(PROMPT) == 1
     assert err.splitlines()[-1] == "Unsafe fixes: 0 applied, 9 declined."
-    assert out.splitlines()[-1] == "Fixed 4 findings in 2 files. 43 remain."
+    assert out.splitlines()[-1] == "Fixed 4 findings in 2 files. 45 remain."
     run(["--fix", str(tmp_path / "other")])
     assert files(sample) == files(tmp_path / "other")
 
