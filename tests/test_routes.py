@@ -19,6 +19,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -207,3 +209,18 @@ def test_prefixes_and_dependencies_of_the_routers_that_include_a_route(project: 
     # HYP022 agrees: the API router's dependency authenticates every route.
     code, out, _ = invoke("check", "--no-cache", "--select", "HYP022", "--output-format", "json")
     assert json.loads(out) == []
+
+
+def test_a_warm_run_does_not_import_libcst(project: Path) -> None:
+    """The routes come from the facts the cache holds: nothing is parsed, LibCST is not loaded."""
+    script = (
+        "import sys\n"
+        "from lint_rules.cli import main\n"
+        "try:\n"
+        "    main(['routes', '--no-color', '--output-format', 'json'])\n"
+        "finally:\n"
+        "    print('libcst', 'libcst' in sys.modules, file=sys.stderr)\n"
+    )
+    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300) for _ in range(2)]
+    assert [(r.returncode, r.stderr.splitlines()[-1]) for r in runs] == [(0, "libcst True"), (0, "libcst False")]
+    assert runs[0].stdout == runs[1].stdout

@@ -75,8 +75,8 @@ def routes(
         fail("the snapshot holds every route: --snapshot and --check take no filter, --output-file or --output-format")
     anchors = list(paths) or [Path(".")]
     try:
-        config = configured(config_file, anchors, (), (), ())
-        linter = Linter(config, cache=open_cache(no_cache, None, config_file, anchors))
+        cache = open_cache(no_cache, None, config_file, anchors)  # first: it holds the rules' catalogue
+        linter = Linter(configured(config_file, anchors, (), (), ()), cache=cache)
         root, entries = route_entries(linter, anchors[0])
         if snapshotting:
             if any(p.absolute() != root.absolute() for p in paths):

@@ -25,6 +25,7 @@ with what it depends on that is more than being logged in.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from fnmatch import fnmatchcase
 
 from lint_rules.knowledge.calls import DependencyCall
 from lint_rules.knowledge.facts import (
@@ -37,7 +38,6 @@ from lint_rules.knowledge.facts import (
     place,
 )
 from lint_rules.knowledge.helper_access import HelperReader
-from lint_rules.knowledge.matchers.signatures import matches_any
 from lint_rules.knowledge.module_index import ModuleIndex, module_of
 from lint_rules.knowledge.mounts import Mounts, router_key
 from lint_rules.knowledge.requirements import (
@@ -69,6 +69,11 @@ MAX_DEPTH = 12
 
 Found = tuple[Verdict, frozenset[Requirement]]
 _NOTHING: Found = (Verdict.NONE, frozenset())
+
+
+def matches_any(name: str, patterns: Iterable[str]) -> bool:
+    """Whether ``name`` matches one of the glob ``patterns`` (``is_user*``), case-sensitively."""
+    return any(fnmatchcase(name, pattern) for pattern in patterns)
 
 
 def _combined(found: Iterable[Found]) -> Found:

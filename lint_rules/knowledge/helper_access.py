@@ -15,8 +15,7 @@ import ast
 import warnings
 
 from lint_rules.knowledge.calls import DependencyCall
-from lint_rules.knowledge.facts import FUNCTION, FileFacts, ProjectIndex
-from lint_rules.knowledge.permission_index import PermissionIndex
+from lint_rules.knowledge.facts import CLASS, FUNCTION, FileFacts, Lookup, ProjectIndex
 from lint_rules.knowledge.project_model import model_of
 from lint_rules.knowledge.requirements import (
     ACCOUNT_TYPES,
@@ -49,6 +48,10 @@ _DEFAULT_ORDER = {name: tuple(parameters) for name, parameters in HELPER_PARAMET
 
 
 
+# A permissions class: a class, in any file of the project, through up to 9 imports (as
+# PermissionIndex looks them up; read here without its LibCST matchers).
+_CLASSES = Lookup(kinds=(CLASS,), package_only=False, max_hops=9)
+
 
 class HelperReader:
     """Reads the calls of Hyperion's helpers in one project."""
@@ -56,7 +59,6 @@ class HelperReader:
     def __init__(self, project: ProjectIndex) -> None:
         self.project = project
         self.model = model_of(project)
-        self.permissions = PermissionIndex.of(project)
 
     def read(
         self, facts: FileFacts, call: DependencyCall, dotted: str, unbound: frozenset[str]
@@ -113,8 +115,8 @@ class HelperReader:
         owner, _, member = written.rpartition(".")
         if not owner or not member.isidentifier():
             return written
-        found = self.permissions.resolve_name(facts, owner)
-        return f"{found.cls.name}.{member}" if found is not None else written
+        found = self.project.resolve(facts, owner, _CLASSES)
+        return f"{found.cls.name}.{member}" if found.kind == CLASS and found.cls is not None else written
 
 
 def _elements(value: str) -> list[str] | None:
