@@ -61,6 +61,11 @@ def _interrupt(root: Path, *args: str, after: float) -> subprocess.CompletedProc
     process = subprocess.Popen(
         command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
+    # Counted from when the run has started (its cache folder exists): on a loaded machine
+    # the interpreter alone can take longer than ``after`` to start.
+    deadline = time.monotonic() + 60
+    while not (root / ".hyperion_lint_cache").exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
     time.sleep(after)
     os.killpg(process.pid, signal.SIGINT)
     out, err = process.communicate(timeout=300)

@@ -6,6 +6,7 @@ interrupted (Ctrl-C).
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -14,6 +15,18 @@ import click
 from lint_rules import __version__
 
 EXIT_INTERRUPTED = 130
+
+
+def _exit_interrupted() -> None:
+    """Exit 130 at once: the workers are stopped and every write is whole already. The
+    interpreter's own shutdown is skipped, since the Ctrl-C that reached the process group
+    can still end it by the signal (exit -2) while it joins the pool's threads."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(EXIT_INTERRUPTED)
 
 
 class _Main(click.Group):
@@ -34,7 +47,7 @@ class _Main(click.Group):
             sys.exit(error.exit_code)
         except click.exceptions.Abort:
             click.echo("\nhyperion-lint: interrupted", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            _exit_interrupted()
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -42,7 +55,7 @@ class _Main(click.Group):
         except KeyboardInterrupt:
             # Files and cache entries are written whole or not at all: nothing to repair.
             click.echo("\nhyperion-lint: interrupted; no file was left half-written", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            _exit_interrupted()
 
 
 @click.group(name="hyperion-lint", cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
