@@ -4,6 +4,7 @@ real server process (``python -m lint_rules server``) over stdio, with timestamp
     python benchmarks/editor.py --tree /path/to/Hyperion                 # the figures of RESULTS.md
     python benchmarks/editor.py --tree DIR --file app/x.py --edits 15    # one file
     python benchmarks/editor.py --tree DIR --no-cli-cache                # a cold start with no cache
+    python benchmarks/editor.py --tree DIR --in-process                  # keystrokes without the wire
 
 What it measures, each with min/median/max over the repeats:
 
@@ -217,6 +218,42 @@ async def session(tree: Path, names: list[str], debounce: float, edits: int, rep
     return rows
 
 
+def in_process(tree: Path, names: list[str], edits: int) -> list[str]:
+    """The same edits given to the server's linting function in this process (no wire, no
+    debounce), each followed by a LibCST parse of the same text: the ratio without transport."""
+    from lint_rules.engine.reparse import Reparser
+    from lint_rules.server.linting import Engine
+
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        root = _copy(tree, Path(folder))
+        subprocess.run([sys.executable, "-m", "lint_rules", "check", "--quiet", "--exit-zero", "."], cwd=root, check=True, stdout=subprocess.DEVNULL)
+        engine = Engine(lambda: [root], lambda _root, _how: None)
+        for name in names:
+            path = root / name
+            text = path.read_text(encoding="utf-8")
+            reparser = Reparser()
+            engine.lint("file:///bench", path, 1, text, "utf-16", reparser)
+            engine.indexes.kick()
+            while not engine.lint("file:///bench", path, 1, text, "utf-16", reparser).complete:
+                time.sleep(0.2)
+            reparser.prepare()
+            lines = text.splitlines(keepends=True)
+            at = _edit_line(text)
+            work, parses = [], []
+            for k in range(edits):
+                edited = list(lines)
+                edited[at] = edited[at].rstrip("\r\n") + f"  # edit {k}\n"
+                body = "".join(edited)
+                start = time.perf_counter()
+                engine.lint("file:///bench", path, k + 2, body, "utf-16", reparser)
+                work.append(time.perf_counter() - start)
+                parses.append(min(_parse_times(body, 1)))
+            ratio = statistics.median(work) / statistics.median(parses)
+            rows.append(f"| in process, {name}: lint / parse (medians) | {_stats(work)} / {_stats(parses)}: {ratio:.2f}x |")
+    return rows
+
+
 def _copy(tree: Path, into: Path) -> Path:
     root = into / "tree"
     root.mkdir()
@@ -238,12 +275,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--debounce", type=float, default=DEBOUNCE)
     parser.add_argument("--no-cli-cache", action="store_true", help="cold starts without the command line's cache")
+    parser.add_argument("--in-process", action="store_true", help="only the keystrokes, in this process (no wire)")
     args = parser.parse_args()
     names = args.file or ["app/modules/cinema/endpoints_cinema.py", _biggest(args.tree)]
     load = os.getloadavg()
     print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {os.cpu_count()} CPUs")
     print("| measure | min / median / max |")
     print("| --- | --- |")
+    if args.in_process:
+        for row in in_process(args.tree, names, args.edits):
+            print(row, flush=True)
+        return
     for row in asyncio.run(cold_start(args.tree, names[0], args.debounce, args.repeat, not args.no_cli_cache)):
         print(row, flush=True)
     if not args.no_cli_cache:

@@ -15,6 +15,7 @@ margins that differ) falls back to a full parse, so the result always equals
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from itertools import accumulate
 
@@ -158,22 +159,25 @@ class Reparser:
             return None  # the header or the footer changed
         first = max(i for i in range(count) if starts[i] <= prefix)
         last = max(i for i in range(count) if starts[i] <= max(changed_end - 1, prefix))
-        if prefix == starts[first] and first > 0:
-            first -= 1  # an edit at a boundary may belong to the statement before
-        before, after = first - 1, last + 1  # the margins
-        if before < 0:
-            return None
         delta = len(source) - len(text)
-        tail = after < count
-        end = starts[after + 1] + delta if tail else len(source)
-        region = source[starts[before]: end]
-        if not any(_indents(s) for s in body[:before]):
-            # The module's default indentation (and newline) may be the region's own.
+        if not any(_indents(s) for s in body[:first]):
+            # The module's default indentation (and newline) may be the edited text's own.
             config = detect_config(
                 source, partial=cst.PartialParserConfig(), detect_trailing_newline=True, detect_default_newline=True
             ).config
             if (config.default_indent, config.default_newline) != (old.default_indent, old.default_newline):
                 return None
+        alone = self._alone(source, first, last, delta)
+        if alone is not None:
+            return alone
+        if prefix == starts[first] and first > 0:
+            first -= 1  # an edit at a boundary may belong to the statement before
+        before, after = first - 1, last + 1  # the margins
+        if before < 0:
+            return None
+        tail = after < count
+        end = starts[after + 1] + delta if tail else len(source)
+        region = source[starts[before]: end]
         try:
             parsed = cst.parse_module(
                 region,
@@ -211,3 +215,60 @@ class Reparser:
         self._starts = new_starts
         self.reused = len(module.body) - len(middle)
         return module
+
+    def _alone(self, source: str, first: int, last: int, delta: int) -> cst.Module | None:
+        """The splice without margins, when both ends of the edited statements are plain
+        boundaries: before and after them, only empty lines, then a statement at column 0
+        (where Hyperion's code, two blank lines between definitions, always is). Then the
+        statements around them cannot end otherwise, and only the edited ones are parsed."""
+        old, starts = self.module, self._starts
+        assert old is not None and starts is not None
+        body = old.body
+        count = len(body)
+        tail = last + 1 < count
+        if first == 0 or not _blank_lines(body[first]) or (tail and not _blank_lines(body[last + 1])):
+            return None
+        start = starts[first]
+        end = starts[last + 1] + delta if tail else len(source)
+        region = source[start:end]
+        if not _PLAIN_START.match(region) or (tail and not _PLAIN_END.search(region)):
+            return None
+        try:
+            parsed = cst.parse_module(
+                region,
+                cst.PartialParserConfig(default_indent=old.default_indent, default_newline=old.default_newline),
+            )
+        except Exception:  # noqa: BLE001 - the margins, or the full parse, will say
+            return None
+        new = list(parsed.body)
+        if not new or (tail and (parsed.footer or not parsed.has_trailing_newline)):
+            return None
+        if parsed.header:
+            new[0] = new[0].with_changes(leading_lines=[*parsed.header, *new[0].leading_lines])
+        lengths = [remember_statement(s, old, self.memo.spans) for s in new]
+        new_starts = [*starts[:first], *accumulate(lengths, initial=start)]
+        if tail:
+            if new_starts[-1] != starts[last + 1] + delta:
+                return None
+            new_starts += [s + delta for s in starts[last + 2:]]
+            module = old.with_changes(body=[*body[:first], *new, *body[last + 1:]])
+        else:
+            module = old.with_changes(
+                body=[*body[:first], *new], footer=parsed.footer, has_trailing_newline=parsed.has_trailing_newline
+            )
+        self._starts = new_starts
+        self.reused = len(module.body) - len(new)
+        return module
+
+
+# A region that starts with empty lines then a statement at column 0, and one whose last
+# line holds code (not a blank line, which would belong to the next statement).
+_PLAIN_START = re.compile(r"(?:\r\n|\r|\n)*[^\s#]")
+_PLAIN_END = re.compile(r"[^\s][^\r\n]*(?:\r\n|\r|\n)\Z")
+
+
+def _blank_lines(statement: cst.BaseStatement) -> bool:
+    """Whether a statement's leading lines are all empty (no comment, no blank)."""
+    return all(
+        line.comment is None and not line.whitespace.value and line.indent for line in statement.leading_lines
+    )
