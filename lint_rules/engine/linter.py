@@ -111,6 +111,12 @@ class Analysis:
     scopes: Scopes | None = None
     # True when the process analysing the file died (see workers.py): nothing is cached.
     crashed: bool = False
+    # Worked out where the file was analysed when the runner asks (see workers.py): the
+    # facts as the cache keeps them; the result, when no project-wide rule applies, and
+    # its cache record.
+    packed_facts: tuple[Any, str] | None = None
+    result: FileResult | None = None
+    record: tuple[Any, ...] | None = None
 
     @cached_property
     def lines(self) -> list[str]:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from lint_rules.engine import records
 from lint_rules.engine.cache import Cache, Entry, _digest
+from lint_rules.engine.collector import collect_young, paused_collector
 from lint_rules.engine.catalog import RuleInfo, catalog
 from lint_rules.engine.config import Config
 from lint_rules.engine.discovery import collect_files
@@ -68,6 +69,7 @@ class _Unit:
     config: str = ""  # digest of ``codes``
     project: bool = False  # some rule of ``codes`` is project-wide
     facts: FileFacts | None = None  # this run's, or decoded from the entry
+    extracted: bool = False  # ``facts`` were extracted this run (None: the file does not parse)
     analysis: Analysis | None = None  # this run's
 
 
@@ -220,8 +222,9 @@ class Linter:
         for target in targets:
             by_root.setdefault(self.project_root(target), []).append(target)
         results: dict[Path, FileResult] = {}
-        for root, files in by_root.items():
-            results.update(self._lint_group(root, files))
+        with paused_collector():
+            for root, files in by_root.items():
+                results.update(self._lint_group(root, files))
         return [results[t] for t in targets]
 
     def _project_files(self, root: Path) -> list[Path]:
@@ -258,9 +261,15 @@ class Linter:
             if analysis or facts:
                 needed.append((unit, analysis, facts))
         if needed:
-            from lint_rules.engine.workers import analyze_all
+            from lint_rules.engine.workers import FINISH, PACK, analyze_all
 
-            items = [(u.relative, u.text or "", u.codes if a else (), f) for u, a, f in needed]
+            # Where the files are analysed, the facts are also encoded for the cache, and a
+            # file no project-wide rule judges is also finished: the parent only collects.
+            pack = PACK if self.cache is not None else 0
+            items = [
+                (u.relative, u.text or "", u.codes if a else (), f, pack | (FINISH if a and not u.project else 0))
+                for u, a, f in needed
+            ]
             told = self.progress
             progress = (lambda done, total: told("Analysing", done, total)) if told is not None else None
             for (unit, analysis, facts), result in zip(needed, analyze_all(items, self.jobs, progress)):
@@ -268,8 +277,11 @@ class Linter:
                     unit.key = None
                 if facts:
                     unit.facts = result.facts
-                    unit.entry.facts = records.pack_facts(result.facts)
-                    unit.entry.dirty = True
+                    unit.extracted = True
+                    if self.cache is not None:
+                        packed = result.packed_facts
+                        unit.entry.facts = packed if packed is not None else records.pack_facts(result.facts)
+                        unit.entry.dirty = True
                 if analysis:
                     unit.analysis = result
         return units
@@ -279,7 +291,7 @@ class Linter:
         wanted = set(targets)
         files = sorted(set(self._project_files(root)) | wanted) if self.needs_project else targets
         units = self._prepare(root, files, wanted)
-        project = _project_digest(units) if self.needs_project else ""
+        project = _project_digest(units) if self.needs_project and self.cache is not None else ""
         index: list[ProjectIndex] = []
 
         def project_index() -> ProjectIndex:
@@ -315,10 +327,15 @@ class Linter:
             result = records.cached_result(record, unit.relative, against)
             if result is not None:
                 return result
+        analysis = unit.analysis
+        if analysis is not None and analysis.result is not None:  # finished where it was analysed
+            if analysis.record is not None and self.cache is not None:
+                unit.entry.analyses[unit.config] = analysis.record
+                unit.entry.dirty = True
+            return analysis.result
         from lint_rules.engine.linter import finish
         from lint_rules.engine.workers import analyze_item, setups
 
-        analysis = unit.analysis
         if analysis is None and record is not None:
             analysis = records.unpack(record, unit.relative, unit.text or "", setups(unit.codes))
         if analysis is None:  # damaged: analysed again
@@ -326,14 +343,17 @@ class Linter:
         if unit.project and analysis.facts is None and analysis.parsed:
             analysis.facts = self._facts(unit)
         result = finish(analysis, project_index() if unit.project else None)
-        packed = records.pack(analysis, against, result)
-        if packed is not None:
-            unit.entry.analyses[unit.config] = packed
-            unit.entry.dirty = True
+        if self.cache is not None:
+            packed = records.pack(analysis, against, result)
+            if packed is not None:
+                unit.entry.analyses[unit.config] = packed
+                unit.entry.dirty = True
         return result
 
     def _facts(self, unit: _Unit) -> FileFacts | None:
         """The file's facts: this run's, the cache's, or extracted again."""
+        if unit.extracted:
+            return unit.facts
         blob = unit.entry.facts[0] if unit.entry.facts is not None else None
         if unit.facts is None and blob is not None:
             try:
@@ -344,8 +364,10 @@ class Linter:
             from lint_rules.engine.workers import analyze_item
 
             unit.facts = analyze_item((unit.relative, unit.text, (), True)).facts
-            unit.entry.facts = records.pack_facts(unit.facts)
-            unit.entry.dirty = True
+            unit.extracted = True
+            if self.cache is not None:
+                unit.entry.facts = records.pack_facts(unit.facts)
+                unit.entry.dirty = True
         return unit.facts
 
     def _index_of(self, units: Sequence[_Unit]) -> ProjectIndex:
@@ -393,6 +415,11 @@ class Linter:
         or the plain result of a file that cannot be read. Nothing is written here."""
         out: list[tuple[Path, str | None, FixOutcome | FileResult]] = []
         targets = self.collect(paths)
+        with paused_collector():
+            self._fix_all(targets, out, unsafe, decide)
+        return out
+
+    def _fix_all(self, targets: list[Path], out: list[Any], unsafe: bool, decide: Decide | None) -> None:
         for done, path in enumerate(targets):
             if self.progress is not None:
                 self.progress("Fixing", done, len(targets))
@@ -401,7 +428,7 @@ class Linter:
                 out.append((path, None, FileResult(display_path(path), [source])))
                 continue
             out.append((path, source, self.fix_text(path, source, unsafe=unsafe, decide=decide)))
-        return out
+            collect_young()
 
     def index(self, root: Path) -> ProjectIndex:
         """The facts of every file of the project at ``root`` as saved on disk (built once

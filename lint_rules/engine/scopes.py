@@ -28,21 +28,24 @@ def definitions_of(module: cst.Module) -> list[tuple[cst.CSTNode, str]]:
     """Every function and class of the module with its qualified name; statements only,
     so this costs little next to the traversal."""
     found: list[tuple[cst.CSTNode, str]] = []
-
-    def visit(body: Sequence[cst.CSTNode], prefix: str) -> None:
-        for statement in body:
-            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-                name = prefix + statement.name.value
-                found.append((statement, name))
-                inner = statement.body
-                if isinstance(inner, cst.IndentedBlock):
-                    visit(inner.body, name + ".")
-            elif isinstance(statement, cst.BaseCompoundStatement):
-                for block in _blocks(statement):
-                    visit(block, prefix)
-
-    visit(module.body, "")
+    _definitions(module.body, "", found)
     return found
+
+
+def _definitions(body: Sequence[cst.CSTNode], prefix: str, found: list[tuple[cst.CSTNode, str]]) -> None:
+    # A module-level function, not a closure that calls itself: such a closure is a
+    # reference cycle, which would keep the syntax tree alive until the garbage
+    # collector runs.
+    for statement in body:
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            name = prefix + statement.name.value
+            found.append((statement, name))
+            inner = statement.body
+            if isinstance(inner, cst.IndentedBlock):
+                _definitions(inner.body, name + ".", found)
+        elif isinstance(statement, cst.BaseCompoundStatement):
+            for block in _blocks(statement):
+                _definitions(block, prefix, found)
 
 
 def _blocks(statement: cst.BaseCompoundStatement) -> list[Sequence[cst.CSTNode]]:

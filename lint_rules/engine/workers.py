@@ -10,6 +10,7 @@ gets a finding that says so instead of taking the whole run down.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import signal
 import sys
@@ -18,12 +19,21 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from lint_rules.engine.linter import Analysis, RuleSetup, analyze
+from lint_rules.engine import records
+from lint_rules.engine.collector import collect_young, paused_collector
+from lint_rules.engine.linter import Analysis, RuleSetup, analyze, finish
 from lint_rules.engine.registry import all_rules
 from lint_rules.model import INTERNAL_ERROR, META_CODE, Finding, Position
 
-# (project-relative path, text, ((code, options), ...), extract facts?)
-Item = tuple[str, str, tuple[tuple[str, Mapping[str, Any]], ...], bool]
+# (project-relative path, text, ((code, options), ...), extract facts?[, what else to do:
+# a combination of PACK and FINISH])
+Item = tuple[Any, ...]
+
+#: Also encode the facts for the cache (records.pack_facts), here rather than in the parent.
+PACK = 1
+#: No project-wide rule applies: also work out the file's result (finish) and, with PACK,
+#: its cache record; the parent then needs nothing else of the analysis.
+FINISH = 2
 
 # Below this much text, starting processes costs more than it saves.
 MIN_PARALLEL_BYTES = 200_000
@@ -35,16 +45,31 @@ def setups(codes: Sequence[tuple[str, Mapping[str, Any]]]) -> list[RuleSetup]:
 
 
 def analyze_item(item: Item) -> Analysis:
-    relative, source, codes, extract = item
-    return analyze(relative, source, setups(codes), extract=extract)
+    relative, source, codes, extract = item[:4]
+    analysis = analyze(relative, source, setups(codes), extract=extract)
+    todo = item[4] if len(item) > 4 else 0
+    if todo & PACK and extract:
+        analysis.packed_facts = records.pack_facts(analysis.facts)
+    if todo & FINISH and codes:
+        analysis.result = finish(analysis)
+        if todo & PACK:
+            analysis.record = records.pack(analysis, "", analysis.result)
+        # The parent needs the result (and the record) only.
+        analysis.findings = []
+        analysis.states = {}
+        analysis.scopes = None
+    return analysis
 
 
 def _remote(item: Item) -> Analysis:
     """In a worker: the analysis, without what the parent already has (text, rules)."""
     analysis = analyze_item(item)
+    collect_young()
     analysis.source = ""
     analysis.rules = ()
     analysis.__dict__.pop("lines", None)
+    if analysis.result is not None:
+        analysis.result.source = None
     return analysis
 
 
@@ -55,10 +80,12 @@ def analyze_all(
     size = sum(len(item[1]) for item in items)
     if jobs <= 1 or len(items) < 2 or size < MIN_PARALLEL_BYTES:
         serial = []
-        for item in items:
-            serial.append(analyze_item(item))
-            if progress is not None:
-                progress(len(serial), len(items))
+        with paused_collector():
+            for item in items:
+                serial.append(analyze_item(item))
+                collect_young()
+                if progress is not None:
+                    progress(len(serial), len(items))
         return serial
     all_rules()  # loaded before the workers start, so that forked ones share it
     results: list[Analysis | None] = [None] * len(items)
@@ -94,13 +121,15 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     # fork shares the loaded rules and LibCST with the workers at no cost; it is only
     # safe (and the default until Python 3.14) on Linux.
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_ignore_interrupts)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker)
 
 
-def _ignore_interrupts() -> None:
+def _start_worker() -> None:
     """Ctrl-C reaches every process of the terminal's group: the parent alone handles it
-    (it stops the workers), so that the user sees one message, not one trace a worker."""
+    (it stops the workers), so that the user sees one message, not one trace a worker.
+    The collector runs after each file only (see collector.py)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.disable()
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
