@@ -20,6 +20,7 @@ from lint_rules.engine.parse_errors import compiler_error, parse_error, syntax_f
 from lint_rules.engine.positions import NodeSpans
 from lint_rules.engine.scopes import ScopeIndex, Scopes, definitions_of, scope_at, scope_nodes, scopes_from, scopes_of, snippet
 from lint_rules.engine.suppression import parse_suppressions, source_lines
+from lint_rules.engine.validation import install as _install_validation
 from lint_rules.engine.walker import build_dispatch, walk
 from lint_rules.model import (
     META_CODE,
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
     from lint_rules.engine.reparse import Memo
 
 RuleSetup = tuple[type[Rule], Mapping[str, Any]]
+
+_install_validation()
 
 
 def _finding(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -21,6 +21,7 @@ from libcst._nodes.internal import CodegenState
 from lint_rules.model import Position
 
 _NEWLINE = re.compile(r"\r\n?|\n")
+_NOTHING = nullcontext()
 
 
 @dataclass
@@ -57,18 +58,24 @@ class _RecordingState(CodegenState):
         # would have dropped, so that no position points past the end of the file.
         self.phantom_newline = len(self.tokens[-1]) if self.tokens else 0
 
-    @contextmanager
     def record_syntactic_position(
         self,
         node: cst.CSTNode,
         *,
         start_node: cst.CSTNode | None = None,
         end_node: cst.CSTNode | None = None,
+    ) -> AbstractContextManager[None]:
+        # Called for almost every node: for the many that are not watched, a context
+        # manager that does nothing and costs no generator (a quarter of the time).
+        if id(node) not in self.watched:
+            return _NOTHING
+        return self._recording(node, start_node, end_node)
+
+    @contextmanager
+    def _recording(
+        self, node: cst.CSTNode, start_node: cst.CSTNode | None, end_node: cst.CSTNode | None
     ) -> Iterator[None]:
         key = id(node)
-        if key not in self.watched:
-            yield
-            return
         if start_node is not None:
             self.watched.add(id(start_node))
             self.hoisted_start[key] = id(start_node)
