@@ -601,7 +601,7 @@ def test_closing_a_document_clears_its_diagnostics(tmp_path: Path) -> None:
     async def scenario() -> None:
         async with session(tmp_path) as s:
             s.open(ENDPOINTS)
-            assert len(await s.diagnostics(ENDPOINTS, 1)) == 1
+            assert len(await s.settled(ENDPOINTS, 1)) == 1  # no lint left to come
             count = len(s.published)
             s.client.text_document_did_close(
                 types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=s.uri(ENDPOINTS)))
