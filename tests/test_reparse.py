@@ -91,7 +91,7 @@ def test_what_an_editor_keeps_between_edits_changes_no_finding(sample: Path) -> 
     reparser = Reparser()
     _findings(relative, text, rules, reparser)
     reparser.prepare()
-    walked = []
+    walked, answered = [], []
     for _ in range(12):
         edited = _edit(rng, text)
         try:
@@ -101,4 +101,76 @@ def test_what_an_editor_keeps_between_edits_changes_no_finding(sample: Path) -> 
         text = edited
         assert _findings(relative, text, rules, reparser) == _findings(relative, text, rules, None)
         walked.append(reparser.memo.walk.walked)
+        answered.append(len(reparser.memo.nodes.current) - reparser.memo.nodes.computed)
     assert walked and min(walked) < len(reparser.module.body)  # some statements were not walked again
+    if sum(isinstance(s, cst.FunctionDef) for s in reparser.module.body) > 1:
+        assert max(answered) > 0  # some matchers answered from the memo (for the functions not edited)
+
+
+_ALIASED = """from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from app.dependencies import get_db, get_other
+
+router = APIRouter(tags=["x"])
+
+Db = Annotated[object, Depends(get_db)]
+
+
+@router.get("/items", status_code=200)
+async def read_items(db: Db, other: object = Depends(get_other)):
+    return []
+
+
+async def get_session() -> object:
+    yield 1
+"""
+
+
+def test_an_edit_of_an_alias_is_seen_by_the_functions_it_did_not_touch() -> None:
+    """The functions after an edited ``Annotated`` alias are the same nodes, but what
+    their parameters depend on changed: the matchers' answers for them are not reused."""
+    from lint_rules.engine.config import Config
+    from lint_rules.engine.runner import Linter
+
+    root = Path(__file__).parent.parent / "fixtures" / "sample"
+    linter = Linter(Config(root=root, select=("ALL",)))
+    relative = "app/modules/items/endpoints_items.py"
+    rules = linter.rules_for(relative, root)
+    reparser = Reparser()
+    texts = [
+        _ALIASED,
+        _ALIASED.replace("Depends(get_db)", "Depends(get_other)"),
+        _ALIASED.replace("Depends(get_db)", "Depends(get_other)").replace("yield 1", "return 1"),
+        _ALIASED,
+    ]
+    for text in texts:
+        got = _findings(relative, text, rules, reparser)
+        reparser.prepare()
+        assert got == _findings(relative, text, rules, None)
+    assert reparser.reused > 0
+
+
+def test_the_memo_keeps_what_the_last_lint_asked_only() -> None:
+    from lint_rules.knowledge.matchers.memo import NodeMemo, by_node
+
+    calls = []
+
+    @by_node()
+    def size(node: cst.CSTNode) -> int:
+        calls.append(node)
+        return len(cst.Module([]).code_for_node(node))
+
+    a, b = cst.parse_expression("x + 1"), cst.parse_expression("y")
+    assert size(a) == size(a) == 5 and len(calls) == 2  # no memo in use: computed each time
+    memo = NodeMemo()
+    with memo.using():
+        assert (size(a), size(a), size(b)) == (5, 5, 1)
+    assert len(calls) == 4 and memo.computed == 2
+    with memo.using():
+        assert size(b) == 1  # remembered from the lint before
+    assert len(calls) == 4 and memo.computed == 0
+    with memo.using():
+        assert size(a) == 5  # the lint before did not ask for ``a``: forgotten
+    assert len(calls) == 5 and list(memo.current) == [(size, a, ())]

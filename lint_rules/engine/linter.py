@@ -34,6 +34,7 @@ from lint_rules.model import (
 from lint_rules.engine.codec import decode_finding, encode_finding
 from lint_rules.rule_api.base import Context, Proposal, Report, Rule
 from lint_rules.knowledge.facts import FileFacts, ProjectIndex
+from lint_rules.knowledge.matchers.memo import NodeMemo
 
 if TYPE_CHECKING:
     from lint_rules.engine.reparse import Memo
@@ -139,7 +140,18 @@ def visitor_state(rule: Rule) -> dict[str, Any]:
 def analyze_module(
     path: str, source: str, module: cst.Module, rules: Sequence[RuleSetup], *, extract: bool, memo: Memo | None = None
 ) -> Analysis:
-    """Run the visitor rules over a parsed module in one traversal; extract its facts."""
+    """Run the visitor rules over a parsed module in one traversal; extract its facts.
+
+    The matchers answer once per node (the rules and the facts ask the same questions);
+    with ``memo``, from what they answered for the same nodes at the buffer's previous
+    analysis (the statements an edit did not touch)."""
+    with (memo.nodes if memo is not None else NodeMemo()).using():
+        return _analyze_module(path, source, module, rules, extract=extract, memo=memo)
+
+
+def _analyze_module(
+    path: str, source: str, module: cst.Module, rules: Sequence[RuleSetup], *, extract: bool, memo: Memo | None
+) -> Analysis:
     context = Context(path, source, module)
     guards = [Guard(rule_class(context, options), context) for rule_class, options in rules]
     draft = FactsGuard(path, source) if extract else None

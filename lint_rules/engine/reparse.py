@@ -25,6 +25,7 @@ from libcst._parser.detect_config import detect_config
 
 from lint_rules.engine.positions import SpanMemo, remember_statement
 from lint_rules.engine.walker import WalkMemo
+from lint_rules.knowledge.matchers.memo import NodeMemo
 
 
 class Memo:
@@ -33,6 +34,7 @@ class Memo:
     def __init__(self) -> None:
         self.spans = SpanMemo()
         self.walk = WalkMemo()
+        self.nodes = NodeMemo()  # the matchers' answers (knowledge.matchers.memo)
 
 
 def _length(node: cst.CSTNode, module: cst.Module) -> int:

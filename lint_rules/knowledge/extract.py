@@ -41,6 +41,7 @@ from lint_rules.knowledge.extract_calls import (
     unique,
 )
 from lint_rules.knowledge.matchers.imports import import_map
+from lint_rules.knowledge.matchers.memo import by_node, items
 from lint_rules.knowledge.matchers.modules import module_declarations
 from lint_rules.knowledge.matchers.project import (
     SESSION_METHODS,
@@ -83,6 +84,7 @@ def _origin(dotted: str | None, imports: dict[str, str]) -> str | None:
     return f"{base}.{rest}" if rest else base
 
 
+@by_node(items)
 def param_dependency_refs(
     function: cst.FunctionDef, aliases: dict[str, cst.BaseExpression]
 ) -> list[str]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from lint_rules.knowledge.calls import DependencyCall, RouterFact
+from lint_rules.knowledge.matchers.memo import by_node, items
 from lint_rules.knowledge.matchers.routes import Route, returns_value, status_code_value
 from lint_rules.knowledge.matchers.signatures import (
     all_params,
@@ -36,6 +37,7 @@ Locate = Callable[[cst.CSTNode], Location]
 _MAX_CANONICAL = 2000
 
 
+@by_node()
 def canonical(node: cst.CSTNode) -> str:
     """The code of an expression on one line, comments dropped, spaced as ``ast.unparse``
     writes it (``[X.a, X.b]`` however the list was laid out); whitespace folded when
@@ -111,6 +113,7 @@ def param_depends(
     return None
 
 
+@by_node(items)
 def param_calls(function: cst.FunctionDef, aliases: dict[str, cst.BaseExpression]) -> list[Pending]:
     """Every parameter's ``Depends(...)``, in order, each located at its parameter."""
     found = []
@@ -121,6 +124,7 @@ def param_calls(function: cst.FunctionDef, aliases: dict[str, cst.BaseExpression
     return found
 
 
+@by_node(lambda aliases, imports: (items(aliases), frozenset(imports)))
 def imported_annotations(function: cst.FunctionDef, aliases: dict[str, cst.BaseExpression], imports: Iterable[str]) -> tuple[str, ...]:
     """The parameters without ``Depends(...)`` annotated with an imported name: perhaps an
     ``Annotated[..., Depends(...)]`` alias of another file (``db: Database``)."""
@@ -216,6 +220,7 @@ class _Yields(cst.CSTVisitor):
         return False
 
 
+@by_node()
 def gives_nothing(function: cst.FunctionDef) -> bool:
     """True when calling the function gives None: its own body has no ``return <value>``
     and no ``yield`` (a generator function gives a generator)."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from lint_rules.knowledge.matchers.memo import by_node
 from lint_rules.knowledge.matchers.imports import import_bindings
 from lint_rules.knowledge.matchers.routes import Route, router_names_in, routes_of
 from lint_rules.knowledge.matchers.syntax import (
@@ -243,6 +244,7 @@ class EndpointsShape:
         return attached
 
 
+@by_node()
 def endpoints_shape(module: cst.Module) -> EndpointsShape:
     """Read the module-scope statements of an endpoints file once."""
     shape = EndpointsShape()

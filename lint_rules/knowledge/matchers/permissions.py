@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from lint_rules.knowledge.matchers.memo import by_node
 from lint_rules.knowledge.matchers.imports import line_origins
 from lint_rules.knowledge.matchers.modules import bound_names, scope_statements
 from lint_rules.knowledge.matchers.syntax import dotted_name
@@ -87,6 +88,7 @@ def class_verdict(classdef: cst.ClassDef, visible: dict[str, str | Verdict | Non
     return Verdict.UNKNOWN
 
 
+@by_node()
 def class_verdicts(module: cst.Module) -> dict[str, ClassVerdict]:
     """The verdict of every class defined at module scope (the last definition of a name wins).
 

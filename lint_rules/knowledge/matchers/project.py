@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from lint_rules.knowledge.matchers.memo import by_node
 from lint_rules.knowledge.matchers.syntax import dotted_name, keyword_arg, positional_args, string_value
 
 SESSION_METHODS = frozenset({"commit", "rollback", "close"})
@@ -113,28 +114,12 @@ class _Calls(cst.CSTVisitor):
         return False
 
 
-# session_calls by function node: an editor's buffer keeps the nodes of the functions an
-# edit did not touch (engine.reparse), and this walk is LibCST's visitor, slow. The node is
-# kept with its answer (nodes take no weak references), so an id is never taken for another's.
-_SESSION_CALLS: dict[int, tuple[cst.FunctionDef, frozenset[str] | None]] = {}
-
-
+@by_node()
 def session_calls(function: cst.FunctionDef) -> frozenset[str] | None:
     """What a generator function calls on objects it holds, among ``commit()``,
     ``rollback()`` and ``close()`` (``async with SessionLocal() as db: yield db`` closes
     the session by leaving the block: ``close`` then is not listed). None when the
     function does not yield: it is not a dependency that hands out a session."""
-    known = _SESSION_CALLS.get(id(function))
-    if known is not None and known[0] is function:
-        return known[1]
-    if len(_SESSION_CALLS) > 2048:
-        _SESSION_CALLS.clear()
-    found = _session_calls(function)
-    _SESSION_CALLS[id(function)] = (function, found)
-    return found
-
-
-def _session_calls(function: cst.FunctionDef) -> frozenset[str] | None:
     calls = _Calls()
     for statement in _own_statements(function):
         if isinstance(statement, cst.SimpleStatementLine):

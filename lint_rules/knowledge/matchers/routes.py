@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from lint_rules.knowledge.matchers.memo import by_node
 from lint_rules.knowledge.matchers.syntax import (
     assignment_targets,
     has_star_kwargs,
@@ -177,6 +178,7 @@ def router_names_in(statements: Iterable[cst.BaseStatement]) -> frozenset[str]:
     return frozenset(names)
 
 
+@by_node()
 def local_router_names(module: cst.Module) -> frozenset[str]:
     """Names bound at module level to ``APIRouter(...)``."""
     return router_names_in(module.body)
@@ -231,6 +233,7 @@ _NOT_ENTERED = (
 )
 
 
+@by_node()
 def _own_returns(node: cst.CSTNode) -> list[cst.Return]:
     """Every ``return`` statement of the function's own body.
 
