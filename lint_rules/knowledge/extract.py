@@ -97,6 +97,7 @@ def param_dependency_refs(
     return refs
 
 
+@by_node()
 def returned_inner_functions(function: cst.FunctionDef) -> list[cst.FunctionDef]:
     """The functions defined in ``function``'s body that a ``return <name>`` of the body
     (its top-level statements only) returns: what a dependency factory hands to FastAPI."""

@@ -21,6 +21,7 @@ from pathlib import PurePosixPath
 
 import libcst as cst
 
+from lint_rules.knowledge.matchers.memo import by_node
 from lint_rules.knowledge.matchers.syntax import dotted_name, last_name
 
 LAYER_KINDS = ("endpoints", "cruds", "models", "schemas")
@@ -33,6 +34,7 @@ def from_module(node: cst.ImportFrom) -> str:
     return "." * len(node.relative) + (dotted_name(node.module) or "")
 
 
+@by_node()
 def import_bindings(node: cst.Import | cst.ImportFrom) -> list[tuple[str, str, bool]]:
     """The names an import statement binds, in order, as ``(local, dotted, plain)``
     (nothing for ``import *``).

@@ -25,6 +25,7 @@ from lint_rules.knowledge.matchers.syntax import dotted_name, keyword_arg, posit
 SESSION_METHODS = frozenset({"commit", "rollback", "close"})
 
 
+@by_node()
 def return_annotation(function: cst.FunctionDef) -> str | None:
     """``models_users.CoreUser`` for ``-> models_users.CoreUser``; a string annotation
     gives its text; None without one. Whitespace is normalised."""
