@@ -202,7 +202,13 @@ class NodeSpans:
                 known = _Statement(node, code, _records(state, [0, *accumulate(len(t) for t in state.tokens)]))
                 generated += 1
             kept[id(node)] = known
-            for key, (syntactic, inclusive, indents, hoisted_start, hoisted_end) in known.records.items():
+            records = known.records
+            # The watched nodes of the statement and the nodes their ranges end on; not
+            # every node that a statement parsed again recorded (remember_statement).
+            todo = list(records.keys() & watched)
+            while todo:
+                key = todo.pop()
+                syntactic, inclusive, indents, hoisted_start, hoisted_end = records[key]
                 found[key] = (
                     (syntactic[0] + offset, syntactic[1] + offset) if syntactic else None,
                     (inclusive[0] + offset, inclusive[1] + offset),
@@ -210,6 +216,9 @@ class NodeSpans:
                     hoisted_start,
                     hoisted_end,
                 )
+                for hoisted in (hoisted_start, hoisted_end):
+                    if hoisted is not None and hoisted not in found and hoisted in records:
+                        todo.append(hoisted)
             pieces.append(known.code)
             offset += len(known.code)
         if not watched <= found.keys():
