@@ -135,6 +135,33 @@ def session_calls(function: cst.FunctionDef) -> frozenset[str] | None:
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+# Nodes that hold no call and no yield: whitespace, comments, punctuation and operators.
+_NO_CALL = (
+    cst.BaseParenthesizableWhitespace,
+    cst.TrailingWhitespace,
+    cst.EmptyLine,
+    cst.Comment,
+    cst.Newline,
+    cst.LeftParen,
+    cst.RightParen,
+    cst.LeftSquareBracket,
+    cst.RightSquareBracket,
+    cst.LeftCurlyBrace,
+    cst.RightCurlyBrace,
+    cst.Comma,
+    cst.Dot,
+    cst.Colon,
+    cst.AssignEqual,
+    cst.BaseBinaryOp,
+    cst.BaseBooleanOp,
+    cst.BaseCompOp,
+    cst.BaseUnaryOp,
+    cst.BaseAugOp,
+    cst.Name,
+    cst.SimpleString,  # not f-strings: they may call
+    cst.BaseNumber,
+)
+_SKIPPED: dict[type, bool] = {}
 
 
 def _visit_calls(node: cst.CSTNode, calls: _Calls) -> None:
@@ -156,9 +183,17 @@ def _visit_calls(node: cst.CSTNode, calls: _Calls) -> None:
         for name in names:
             value = getattr(current, name)
             if isinstance(value, cst.CSTNode):
-                stack.append(value)
+                if not _skipped(type(value)):
+                    stack.append(value)
             elif isinstance(value, (tuple, list)):
-                stack.extend(v for v in value if isinstance(v, cst.CSTNode))
+                stack.extend(v for v in value if isinstance(v, cst.CSTNode) and not _skipped(type(v)))
+
+
+def _skipped(kind: type) -> bool:
+    found = _SKIPPED.get(kind)
+    if found is None:
+        found = _SKIPPED[kind] = issubclass(kind, _NO_CALL)
+    return found
 
 
 def _headers(statement: cst.BaseCompoundStatement) -> Iterator[cst.CSTNode]:
