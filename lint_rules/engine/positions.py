@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -67,24 +67,33 @@ class _RecordingState(CodegenState):
     ) -> AbstractContextManager[None]:
         # Called for almost every node: for the many that are not watched, a context
         # manager that does nothing and costs no generator (a quarter of the time).
-        if id(node) not in self.watched:
-            return _NOTHING
-        return self._recording(node, start_node, end_node)
-
-    @contextmanager
-    def _recording(
-        self, node: cst.CSTNode, start_node: cst.CSTNode | None, end_node: cst.CSTNode | None
-    ) -> Iterator[None]:
         key = id(node)
+        if key not in self.watched:
+            return _NOTHING
         if start_node is not None:
             self.watched.add(id(start_node))
             self.hoisted_start[key] = id(start_node)
         if end_node is not None:
             self.watched.add(id(end_node))
             self.hoisted_end[key] = id(end_node)
-        start = len(self.tokens)
-        yield
-        self.syntactic.setdefault(key, [start, len(self.tokens)])
+        return _Recording(self, key)
+
+
+class _Recording:
+    """Records the tokens a watched node's syntactic range spans (a class, not a
+    generator: an editor's pass over a statement parsed again records every node)."""
+
+    __slots__ = ("state", "key", "start")
+
+    def __init__(self, state: _RecordingState, key: int) -> None:
+        self.state, self.key = state, key
+
+    def __enter__(self) -> None:
+        self.start = len(self.state.tokens)
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        if kind is None:
+            self.state.syntactic.setdefault(self.key, [self.start, len(self.state.tokens)])
 
 
 # What one code generation pass recorded of a node, as offsets into the text it generated:
