@@ -20,6 +20,8 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 def _utf16(text: str) -> int:
+    if text.isascii():
+        return len(text)
     return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
 
 
