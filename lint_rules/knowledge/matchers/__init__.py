@@ -35,6 +35,11 @@ Rules import from the module that holds what they need:
 - ``types``: type expressions made comparable once imports are resolved (``type_key``),
   for HYP019.
 
+``memo``: ``by_node`` makes a matcher remember its answers while a ``NodeMemo`` is in use
+(one per editor buffer, so that the statements an edit did not touch are not read again;
+one per analysis elsewhere, shared by the rules and the facts). A remembered matcher's
+answer is shared: callers read it and never change it.
+
 Building replacement code for fixes (``add_keyword``, ``status_expression``,
 ``python_string``) lives next door, in ``lint_rules/rule_api/edits.py``.
 """
