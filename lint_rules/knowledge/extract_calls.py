@@ -24,6 +24,7 @@ from lint_rules.knowledge.matchers.signatures import (
 )
 from lint_rules.knowledge.matchers.syntax import (
     assignment_targets,
+    child_nodes,
     dotted_name,
     keyword_arg,
     last_name,
@@ -196,24 +197,30 @@ def route_details(route: Route) -> RouteDetails:
 # -- what a function gives back ---------------------------------------------------------------
 
 
-class _Yields(cst.CSTVisitor):
-    """Finds a ``yield`` of the function's own body (nested scopes are not entered)."""
+_OTHER_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+_NO_YIELD = (
+    cst.BaseParenthesizableWhitespace,
+    cst.TrailingWhitespace,
+    cst.EmptyLine,
+    cst.Comment,
+    cst.Newline,
+    cst.Name,
+    cst.BaseNumber,
+    cst.SimpleString,
+)
 
-    def __init__(self) -> None:
-        self.found = False
 
-    def visit_Yield(self, node: cst.Yield) -> bool:
-        self.found = True
-        return False
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
+def _own_yield(node: cst.CSTNode) -> bool:
+    """True when ``node`` holds a ``yield`` of its own scope (nested functions, classes and
+    lambdas are not entered)."""
+    stack = [node]
+    while stack:
+        for child in child_nodes(stack.pop()):
+            if isinstance(child, cst.Yield):
+                return True
+            if not isinstance(child, (_OTHER_SCOPES, _NO_YIELD)):
+                stack.append(child)
+    return False
 
 
 def gives_nothing(function: cst.FunctionDef) -> bool:
@@ -221,9 +228,7 @@ def gives_nothing(function: cst.FunctionDef) -> bool:
     and no ``yield`` (a generator function gives a generator)."""
     if returns_value(function):
         return False
-    visitor = _Yields()
-    function.body.visit(visitor)
-    return not visitor.found
+    return not _own_yield(function.body)
 
 
 def router_prefix(call: cst.Call, constants: dict[str, str]) -> str | None:
