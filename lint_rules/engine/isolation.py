@@ -52,11 +52,13 @@ class Guard:
         return functools.partial(self.run, fn)
 
     def handlers(self) -> list[tuple[str, Callable[[Any], Any]]]:
-        out = []
-        for name in dir(type(self.rule)):
-            if name.startswith(("visit_", "leave_")):
-                out.append((name, self.wrap(getattr(self.rule, name))))
-        return out
+        return [(name, self.wrap(getattr(self.rule, name))) for name in _handler_names(type(self.rule))]
+
+
+@functools.cache
+def _handler_names(rule_class: type) -> tuple[str, ...]:
+    """The ``visit_``/``leave_`` methods of a rule class, in ``dir`` order (once a class)."""
+    return tuple(name for name in dir(rule_class) if name.startswith(("visit_", "leave_")))
 
 
 def internal_error(path: str, guard: Guard | FactsGuard, spans: NodeSpans | None) -> Finding:

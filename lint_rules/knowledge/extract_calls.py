@@ -41,6 +41,9 @@ def canonical(node: cst.CSTNode) -> str:
     """The code of an expression on one line, comments dropped, spaced as ``ast.unparse``
     writes it (``[X.a, X.b]`` however the list was laid out); whitespace folded when
     Python's own parser cannot read it."""
+    dotted = dotted_name(node)
+    if dotted is not None:  # ``x``, ``status.HTTP_201_CREATED``: what ast.unparse would give
+        return dotted
     code = cst.Module([]).code_for_node(node)
     if len(code) <= _MAX_CANONICAL:
         with warnings.catch_warnings():
@@ -223,12 +226,13 @@ def _own_yield(node: cst.CSTNode) -> bool:
     return False
 
 
-def gives_nothing(function: cst.FunctionDef) -> bool:
+def gives_nothing(function: cst.FunctionDef, source: str | None = None) -> bool:
     """True when calling the function gives None: its own body has no ``return <value>``
-    and no ``yield`` (a generator function gives a generator)."""
-    if returns_value(function):
+    and no ``yield`` (a generator function gives a generator). ``source``, the text of the
+    file, spares the searches for a word it does not hold."""
+    if (source is None or "return" in source) and returns_value(function):
         return False
-    return not _own_yield(function.body)
+    return (source is not None and "yield" not in source) or not _own_yield(function.body)
 
 
 def router_prefix(call: cst.Call, constants: dict[str, str]) -> str | None:
