@@ -45,8 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.jobs <= 1:
         total = sum(map(parse, files))
     else:
-        context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-        with multiprocessing.Pool(args.jobs, context=context) as pool:
+        context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+        with context.Pool(args.jobs) as pool:
             total = sum(pool.imap_unordered(parse, files))
     print(f"{len(files)} files, {total} characters parsed")
     return 0
