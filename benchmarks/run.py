@@ -79,6 +79,7 @@ class Case:
     walls: list[float] = field(default_factory=list)
     rss_kib: list[int] = field(default_factory=list)
     tree_kib: list[int] = field(default_factory=list)  # with --sum-rss
+    tree_pss_kib: list[int] = field(default_factory=list)  # with --sum-rss
     error: str | None = None
 
 
@@ -103,8 +104,13 @@ def hyperion_features(tool: str) -> set[str]:
     return {opt for opt in ("--no-cache", "--cache-dir", "--jobs") if opt in text}
 
 
-def tree_rss_kib(pid: int) -> int:
-    """The resident memory of ``pid`` and all its descendants, in KiB (Linux ``/proc``)."""
+def tree_rss_kib(pid: int, field: str = "VmRSS:") -> int:
+    """The resident memory of ``pid`` and all its descendants, in KiB (Linux ``/proc``).
+
+    ``VmRSS:`` counts, in each process, every page it maps, so that the pages a forked
+    worker still shares with its parent are counted once per process; ``Pss:`` (from
+    ``smaps_rollup``) shares each page out among the processes that map it, so that the
+    sum is the memory the tree takes."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -118,9 +124,10 @@ def tree_rss_kib(pid: int) -> int:
     while todo:
         current = todo.pop()
         todo += children.get(current, [])
+        source = f"/proc/{current}/{'status' if field == 'VmRSS:' else 'smaps_rollup'}"
         try:
-            with open(f"/proc/{current}/status", encoding="ascii", errors="replace") as f:
-                total += next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
+            with open(source, encoding="ascii", errors="replace") as f:
+                total += next((int(line.split()[1]) for line in f if line.startswith(field)), 0)
         except (OSError, ValueError):
             continue
     return total
@@ -131,17 +138,18 @@ class TreeSampler(threading.Thread):
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
-        self.pid, self.peak_kib, self.done = pid, 0, threading.Event()
+        self.pid, self.peak_kib, self.peak_pss_kib, self.done = pid, 0, 0, threading.Event()
 
     def run(self) -> None:
         while not self.done.wait(0.05):
             self.peak_kib = max(self.peak_kib, tree_rss_kib(self.pid))
+            self.peak_pss_kib = max(self.peak_pss_kib, tree_rss_kib(self.pid, "Pss:"))
 
 
 def run_once(argv: list[str], cwd: Path, env: dict[str, str] | None,
-             sample: bool = False) -> tuple[float, int, int, str, int]:
+             sample: bool = False) -> tuple[float, int, int, str, tuple[int, int]]:
     """Run a command to the end: (wall seconds, peak RSS in KiB, exit code, end of stderr,
-    peak RSS of the whole process tree in KiB when ``sample``, else 0)."""
+    peak RSS and peak PSS of the whole process tree in KiB when ``sample``, else 0s)."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         child = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
@@ -157,7 +165,7 @@ def run_once(argv: list[str], cwd: Path, env: dict[str, str] | None,
         child.returncode = os.waitstatus_to_exitcode(status)  # already reaped: tell Popen
         err.seek(0)
         tail = err.read()[-2000:].decode("utf-8", "replace")
-    return wall, usage.ru_maxrss, child.returncode, tail, sampler.peak_kib if sampler else 0
+    return wall, usage.ru_maxrss, child.returncode, tail, (sampler.peak_kib, sampler.peak_pss_kib) if sampler else (0, 0)
 
 
 def python_of(tool: str) -> str:
@@ -233,7 +241,8 @@ def bench_tree(tree: Tree, cases: list[Case], repeat: int, sample: bool = False)
                 continue
             case.walls.append(wall)
             case.rss_kib.append(rss)
-            case.tree_kib.append(tree_rss)
+            case.tree_kib.append(tree_rss[0])
+            case.tree_pss_kib.append(tree_rss[1])
         print(f"  {tree.label}: round {round_ + 1}/{repeat} done", file=sys.stderr)
 
 
@@ -258,13 +267,14 @@ def rows(tree: Tree, cases: list[Case], sample: bool = False) -> list[list[str]]
         if sample:
             # a run shorter than one sample (50 ms) counts its largest process
             memory.append(f"{max(*case.tree_kib, *case.rss_kib) / 1024:.0f}")
+            memory.append(f"{max(*case.tree_pss_kib, *case.rss_kib) / 1024:.0f}")
         out.append([case.title, f"{median:.3f}", f"{best:.3f}", to_floor, ratio, to_ruff, *memory,
                     f"{files / median:,.0f}", f"{lines / median:,.0f}", case.error or ""])
     return out
 
 
 def header(sample: bool) -> list[str]:
-    memory = ["peak MB", "all procs MB"] if sample else ["peak MB"]
+    memory = ["peak MB", "all procs MB", "all procs PSS MB"] if sample else ["peak MB"]
     return ["case", "median s", "min s", "case / floor", "Fixit / case", "case / ruff", *memory,
             "files/s", "lines/s", "note"]
 
@@ -305,7 +315,8 @@ def targets(results: list[tuple[Tree, list[Case]]]) -> list[str]:
             out.append(f"{tree.label}: one changed file, whole tree: {whole:.3f} s")
         cold = next((c for c in cases if c.key == "cold" and c.rss_kib), None)
         if cold:
-            summed = f", all processes {max(cold.tree_kib) / 1024:.0f} MB" if any(cold.tree_kib) else ""
+            summed = (f", all processes {max(cold.tree_kib) / 1024:.0f} MB (RSS; PSS, shared pages counted once: "
+                      f"{max(cold.tree_pss_kib) / 1024:.0f} MB)") if any(cold.tree_kib) else ""
             out.append(f"{tree.label}: cold, all rules: peak {max(cold.rss_kib) / 1024:.0f} MB largest process"
                        f"{summed} (target < 400 MB for all processes together at 20x)")
     timed = [(t, med(c, "cold")) for t, c in results if med(c, "cold")]
