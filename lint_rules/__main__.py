@@ -1,3 +1,3 @@
-from lint_rules.cli import main
+from lint_rules.cli import run
 
-main()
+run()

@@ -44,7 +44,12 @@ def check(*args: str) -> tuple[int, list[dict], str]:
 
 
 def entries(root: Path) -> list[Path]:
-    return [p for p in (root / CACHE).glob("*/*") if p.name != "catalog" and not p.name.startswith(".")]
+    return [p for p in (root / CACHE).glob("*/*") if is_entry(p)]
+
+
+def is_entry(path: Path) -> bool:
+    """A file's entry (not the catalogue, a project's manifest or a temporary file)."""
+    return path.name != "catalog" and not path.name.startswith((".", "manifest-"))
 
 
 @pytest.fixture
@@ -107,6 +112,58 @@ def test_a_changed_file_is_analysed_again_and_the_project_follows(sample: Path, 
     assert analyses == [BOOKCLUB]
     assert not [f for f in after if f["code"] == "HYP034"]
     assert after == check("--no-cache")[1]
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files read from now on (as the runner reads them: project-relative POSIX paths)."""
+    from lint_rules.engine import runner
+
+    seen: list[str] = []
+    real = runner.read
+
+    def counting(path: Path, display: str):
+        seen.append(Path(os.path.relpath(path)).as_posix())
+        return real(path, display)
+
+    monkeypatch.setattr(runner, "read", counting)
+    return seen
+
+
+def test_the_manifest_spares_reading_the_unchanged_files_of_the_project(sample: Path, reads: list[str]) -> None:
+    """Linting one file after a run over the tree: the other files' facts come from the
+    project's manifest, without reading them or their entries."""
+    check()
+    assert len(reads) == 25
+    reads.clear()
+    _, found, _ = check(RAFFLE)
+    assert reads == [RAFFLE]
+    assert found == check("--no-cache", RAFFLE)[1]
+    assert [f["location"]["row"] for f in found if f["code"] == "HYP034"] == [99]
+
+
+def test_a_file_changed_since_the_manifest_is_read_again(sample: Path, reads: list[str]) -> None:
+    """Bookclub's route is renamed after the manifest was written: its ``stat`` differs, so
+    it is read (and analysed) again, and raffle's HYP034 goes."""
+    check()
+    endpoints = sample / BOOKCLUB
+    endpoints.write_text(endpoints.read_text(encoding="utf-8").replace('"/bookclub/health"', '"/bookclub/alive"'), encoding="utf-8")
+    reads.clear()
+    _, found, _ = check(RAFFLE)
+    assert sorted(reads) == [BOOKCLUB, RAFFLE]
+    assert not [f for f in found if f["code"] == "HYP034"]
+    assert found == check("--no-cache", RAFFLE)[1]
+
+
+def test_a_file_changed_just_before_it_was_read_is_not_trusted_to_the_manifest(sample: Path, reads: list[str]) -> None:
+    """A file modified within the timestamp's resolution of being read could change again
+    unseen: it stays out of the manifest, and is read on the next run."""
+    endpoints = sample / BOOKCLUB
+    endpoints.write_text(endpoints.read_text(encoding="utf-8") + "# just now\n", encoding="utf-8")
+    check()
+    reads.clear()
+    check(RAFFLE)
+    assert sorted(reads) == [BOOKCLUB, RAFFLE]
 
 
 def test_a_change_that_keeps_the_facts_reuses_every_other_result(sample: Path, analyses: list[str]) -> None:
@@ -177,7 +234,7 @@ def test_an_unwritable_cache_is_a_warning_not_an_error(sample: Path) -> None:
 def test_cache_dir_puts_the_cache_elsewhere(sample: Path, tmp_path: Path) -> None:
     check("--cache-dir", str(tmp_path / "elsewhere"))
     assert not (sample / CACHE).exists()
-    assert len([p for p in (tmp_path / "elsewhere").glob("*/*") if p.name != "catalog"]) == 25
+    assert len([p for p in (tmp_path / "elsewhere").glob("*/*") if is_entry(p)]) == 25
 
 
 def test_concurrent_runs_share_the_cache_safely(sample: Path) -> None:

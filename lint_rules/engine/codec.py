@@ -20,9 +20,9 @@ if TYPE_CHECKING:  # engine.scopes imports LibCST, which a warm run never loads
 
 
 @functools.cache
-def _types() -> dict[str, tuple[type, tuple[str, ...]]]:
-    """The dataclasses facts are made of, by name, with their fields (loaded on first use:
-    a warm run decodes no facts)."""
+def _types() -> dict[str, tuple[type, tuple[str, ...], bool]]:
+    """The dataclasses facts are made of, by name, with their fields and whether they can be
+    made without calling ``__init__`` (loaded on first use: a warm run decodes no facts)."""
     from lint_rules.knowledge import facts
 
     classes = (
@@ -41,7 +41,14 @@ def _types() -> dict[str, tuple[type, tuple[str, ...]]]:
         Location,
         Position,
     )
-    return {cls.__name__: (cls, tuple(f.name for f in dataclasses.fields(cls))) for cls in classes}
+    return {
+        cls.__name__: (
+            cls,
+            tuple(f.name for f in dataclasses.fields(cls)),
+            not hasattr(cls, "__slots__") and not hasattr(cls, "__post_init__"),
+        )
+        for cls in classes
+    }
 
 
 class CodecError(ValueError):
@@ -66,14 +73,31 @@ _NESTED = (list, tuple, dict)
 
 
 def decode(value: Any) -> Any:
-    """The value :func:`encode` was given (the project index decodes thousands: plain
-    values are passed through without a call)."""
+    """The value :func:`encode` was given (the project index decodes hundreds of thousands:
+    plain values are passed through without a call, and a ``Location``, the most common
+    value by far, is read in one step)."""
     kind = type(value)
     if kind is list:
-        known = _types().get(value[0]) if value and isinstance(value[0], str) else None
+        name = value[0] if value else None
+        if name == "Location" and len(value) == 5:
+            _, path, start, end, note = value
+            if (
+                type(start) is list and type(end) is list and len(start) == len(end) == 3
+                and start[0] == end[0] == "Position"
+            ):
+                return Location(path, Position(start[1], start[2]), Position(end[1], end[2]), note)
+        known = _types().get(name) if isinstance(name, str) else None
         if known is None:
             raise CodecError("unknown type in the cache")
-        return known[0](*[decode(v) if type(v) in _NESTED else v for v in value[1:]])
+        cls, names, plain = known
+        values = [decode(v) if type(v) in _NESTED else v for v in value[1:]]
+        if plain and len(values) == len(names):
+            # A frozen dataclass with a __dict__, no __post_init__: its fields set at once,
+            # as its generated __init__ (one object.__setattr__ a field) would set them.
+            made = object.__new__(cls)
+            made.__dict__.update(zip(names, values))
+            return made
+        return cls(*values)
     if kind is tuple:
         return tuple([decode(v) if type(v) in _NESTED else v for v in value])
     if kind is dict:

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lint_rules.engine import records
+from lint_rules.engine import manifest, records
 from lint_rules.engine.cache import Cache, Entry, _digest
 from lint_rules.engine.collector import collect_young, paused_collector
 from lint_rules.engine.catalog import RuleInfo, catalog
@@ -68,6 +69,8 @@ class _Unit:
     codes: Codes = ()
     config: str = ""  # digest of ``codes``
     project: bool = False  # some rule of ``codes`` is project-wide
+    stamp: tuple[int, int, int] | None = None  # (size, mtime, inode) before it was read
+    unread: bool = False  # ``text`` is "": the manifest says the file is unchanged (engine/manifest.py)
     facts: FileFacts | None = None  # this run's, or decoded from the entry
     extracted: bool = False  # ``facts`` were extracted this run (None: the file does not parse)
     analysis: Analysis | None = None  # this run's
@@ -90,6 +93,7 @@ class Linter:
         # Each distinct pattern of the enabled rules, compiled: many rules share one.
         self._patterns = {p: pattern_matcher((p,)) for rule in self.enabled for p in rule.applies_to}
         self._indexes: dict[Path, ProjectIndex] = {}
+        self._manifests: dict[Path, tuple[manifest.Known, int]] = {}
         #: Told ``(phase, done, total)`` as files are analysed or fixed (a display's hook).
         self.progress: Callable[[str, int, int], None] | None = None
 
@@ -233,9 +237,17 @@ class Linter:
             return []
         return collect_files([app], root=self.config.root, exclude=self.exclude, patterns=["*.py"])
 
-    def _load(self, path: Path, root: Path, target: bool) -> _Unit:
+    def _load(self, path: Path, root: Path, target: bool, known: manifest.Known | None = None) -> _Unit:
         relative = self.relative(path, root)
         display = display_path(path)
+        if known:
+            same = None if target else manifest.unchanged(known, relative, path)
+            if same is not None:
+                key, facts = same
+                unit = _Unit(path, relative, display, "", None, key, Entry(facts=facts), target, unread=True)
+                unit.stamp = known[relative][:3]
+                return unit
+        stamp = manifest.stamp(path) if known is not None else None
         found = read(path, display)
         if isinstance(found, Finding):
             return _Unit(path, relative, display, None, found, None, Entry(), target)
@@ -244,14 +256,16 @@ class Linter:
         if self.cache is not None:
             key = self.cache.key(relative, data)
             entry = self.cache.get(key)
-        unit = _Unit(path, relative, display, text, None, key, entry or Entry(), target)
+        unit = _Unit(path, relative, display, text, None, key, entry or Entry(), target, stamp=stamp)
         if target:
             unit.codes, unit.config, unit.project = self._setup(relative, root)
         return unit
 
     def _prepare(self, root: Path, files: Sequence[Path], targets: set[Path]) -> list[_Unit]:
-        """Read every file; analyse, in one batch, those the cache does not know."""
-        units = [self._load(path, root, path in targets) for path in files]
+        """Read every file (but those the manifest says are unchanged); analyse, in one
+        batch, those the cache does not know."""
+        known = self._manifest(root)
+        units = [self._load(path, root, path in targets, known) for path in files]
         needed = []
         for unit in units:
             if unit.text is None:
@@ -305,15 +319,32 @@ class Linter:
             if not unit.target:
                 continue
             results[unit.path] = with_display(self._result(unit, project, project_index), unit.display, unit.text, root)
-        self._save(units)
+        self._save(units, root)
         return results
 
-    def _save(self, units: Sequence[_Unit]) -> None:
-        """Write back the entries this run added to (a whole entry, or none, each)."""
+    def _manifest(self, root: Path) -> manifest.Known | None:
+        """What the cache's manifest of the project says (None: no manifest is kept)."""
+        if self.cache is None or not self.needs_project:
+            return None
+        if root not in self._manifests:
+            self._manifests[root] = (manifest.load(self.cache, root), time.time_ns())
+        return self._manifests[root][0]
+
+    def _save(self, units: Sequence[_Unit], root: Path | None = None) -> None:
+        """Write back the entries this run added to (a whole entry, or none, each), and
+        the project's manifest."""
         if self.cache is not None:
             for unit in units:
                 if unit.entry.dirty and unit.key is not None:
                     self.cache.put(unit.key, unit.entry)
+            if root is not None and root in self._manifests:
+                known, started = self._manifests[root]
+                files = [
+                    (u.relative, u.stamp, u.key, u.entry.facts)
+                    for u in units
+                    if u.text is not None and u.stamp is not None and u.key is not None and u.entry.facts is not None
+                ]
+                manifest.save(self.cache, root, known, files, started)
 
     def _result(self, unit: _Unit, project: str, project_index: Callable[[], ProjectIndex]) -> FileResult:
         """The file's findings: from the cache when nothing they depend on changed."""
@@ -360,6 +391,10 @@ class Linter:
                 unit.facts = records.unpack_facts(blob)
             except records.DAMAGE:
                 unit.entry.facts = None
+        if unit.unread and unit.entry.facts is None:  # the manifest's were damaged: read the file after all
+            fresh = self._load(unit.path, self.project_root(unit.path), unit.target)
+            unit.text, unit.key, unit.entry, unit.stamp, unit.unread = fresh.text, fresh.key, fresh.entry, fresh.stamp, False
+            return self._facts(unit)
         if unit.facts is None and unit.text is not None and (unit.entry.facts is None or blob is not None):
             from lint_rules.engine.workers import analyze_item
 
@@ -438,7 +473,7 @@ class Linter:
         if index is None:
             units = self._prepare(root, self._project_files(root), set())
             index = self._indexes[root] = self._index_of(units)
-            self._save(units)
+            self._save(units, root)
         return index
 
 

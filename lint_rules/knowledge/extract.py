@@ -432,7 +432,7 @@ class FactsCollector:
         name = node.name.value
         self.function_dependencies[name] = tuple(param_dependency_refs(node, aliases))
         self._function_calls[name] = [self._kept(c) for c in param_calls(node, aliases)]
-        if gives_nothing(node):
+        if gives_nothing(node, self.source or None):
             self.valueless.append(name)
         returned = return_annotation(node)
         if returned is not None:

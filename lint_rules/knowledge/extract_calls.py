@@ -25,6 +25,7 @@ from lint_rules.knowledge.matchers.signatures import (
 )
 from lint_rules.knowledge.matchers.syntax import (
     assignment_targets,
+    child_nodes,
     dotted_name,
     keyword_arg,
     last_name,
@@ -42,6 +43,9 @@ def canonical(node: cst.CSTNode) -> str:
     """The code of an expression on one line, comments dropped, spaced as ``ast.unparse``
     writes it (``[X.a, X.b]`` however the list was laid out); whitespace folded when
     Python's own parser cannot read it."""
+    dotted = dotted_name(node)
+    if dotted is not None:  # ``x``, ``status.HTTP_201_CREATED``: what ast.unparse would give
+        return dotted
     code = cst.Module([]).code_for_node(node)
     if len(code) <= _MAX_CANONICAL:
         with warnings.catch_warnings():
@@ -200,35 +204,40 @@ def route_details(route: Route) -> RouteDetails:
 # -- what a function gives back ---------------------------------------------------------------
 
 
-class _Yields(cst.CSTVisitor):
-    """Finds a ``yield`` of the function's own body (nested scopes are not entered)."""
-
-    def __init__(self) -> None:
-        self.found = False
-
-    def visit_Yield(self, node: cst.Yield) -> bool:
-        self.found = True
-        return False
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
+_OTHER_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+_NO_YIELD = (
+    cst.BaseParenthesizableWhitespace,
+    cst.TrailingWhitespace,
+    cst.EmptyLine,
+    cst.Comment,
+    cst.Newline,
+    cst.Name,
+    cst.BaseNumber,
+    cst.SimpleString,
+)
 
 
-@by_node()
-def gives_nothing(function: cst.FunctionDef) -> bool:
+def _own_yield(node: cst.CSTNode) -> bool:
+    """True when ``node`` holds a ``yield`` of its own scope (nested functions, classes and
+    lambdas are not entered)."""
+    stack = [node]
+    while stack:
+        for child in child_nodes(stack.pop()):
+            if isinstance(child, cst.Yield):
+                return True
+            if not isinstance(child, (_OTHER_SCOPES, _NO_YIELD)):
+                stack.append(child)
+    return False
+
+
+@by_node(key=lambda *source: None)  # the answer is the function's: ``source`` only spares work
+def gives_nothing(function: cst.FunctionDef, source: str | None = None) -> bool:
     """True when calling the function gives None: its own body has no ``return <value>``
-    and no ``yield`` (a generator function gives a generator)."""
-    if returns_value(function):
+    and no ``yield`` (a generator function gives a generator). ``source``, the text of the
+    file, spares the searches for a word it does not hold."""
+    if (source is None or "return" in source) and returns_value(function):
         return False
-    visitor = _Yields()
-    function.body.visit(visitor)
-    return not visitor.found
+    return (source is not None and "yield" not in source) or not _own_yield(function.body)
 
 
 def router_prefix(call: cst.Call, constants: dict[str, str]) -> str | None:

@@ -22,6 +22,7 @@ import libcst as cst
 from lint_rules.knowledge.matchers.memo import by_node
 from lint_rules.knowledge.matchers.syntax import (
     assignment_targets,
+    child_nodes,
     has_star_kwargs,
     is_none,
     keyword_arg,
@@ -244,7 +245,7 @@ def _own_returns(node: cst.CSTNode) -> list[cst.Return]:
     stack: list[cst.CSTNode] = [node]
     while stack:
         current = stack.pop()
-        for child in current.children:
+        for child in child_nodes(current):
             if isinstance(child, cst.Return):
                 found.append(child)
             elif isinstance(child, (cst.FunctionDef, cst.ClassDef, cst.BaseExpression)):
