@@ -142,3 +142,20 @@ def test_the_sample_fixed_as_relinting_everything_and_as_file_by_file(tmp_path, 
     assert [(f["filename"], f["code"], f["location"]["row"]) for f in check] == [
         (str(Path(r.path).absolute()), f.code, f.start.line) for r in mine for f in r.findings
     ]
+
+
+def test_a_warm_cache_fixes_and_reports_as_no_cache(tmp_path, monkeypatch) -> None:
+    """When the cache serves the first round whole, the index is built when a round needs
+    it: the project rules still judge the files the fixes changed."""
+    for name in ("warm", "cold"):
+        shutil.copytree(SAMPLE, tmp_path / name)
+    reports = {}
+    for name, options in (("warm", ["--cache-dir", str(tmp_path / "cache")]), ("cold", ["--no-cache"])):
+        monkeypatch.chdir(tmp_path / name)
+        if name == "warm":
+            assert CliRunner().invoke(main, ["check", *options]).exit_code == 1  # fills the cache
+        result = CliRunner().invoke(main, ["check", *options, "--no-baseline", "--fix", "--unsafe-fixes", "--output-format", "concise"])
+        reports[name] = result.output
+    assert reports["warm"] == reports["cold"]
+    assert "endpoints_bookclub.py:117:2: HYP034" in reports["warm"]  # a project rule, in a file fixes changed
+    assert texts(tmp_path / "warm") == texts(tmp_path / "cold")

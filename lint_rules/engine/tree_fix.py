@@ -18,10 +18,10 @@ earlier one's fixes affected is taken up again afterwards.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from lint_rules.engine import records
 from lint_rules.engine.collector import collect_young, paused_collector
@@ -68,6 +68,7 @@ class _TreeFix:
         self.unsafe = unsafe
         self.decide = decide
         self.index: ProjectIndex | None = None
+        self.build_index: Callable[[], ProjectIndex] = lambda: self.linter._index_of(())
         self.facts: dict[str, FileFacts] = {}
 
     def run(self) -> dict[Path, Entry]:
@@ -81,10 +82,11 @@ class _TreeFix:
         digest = _project_digest(units) if linter.needs_project and linter.cache is not None else ""
         out: dict[Path, Entry] = {}
         fixed: list[_File] = []
+        self.build_index = self._project_index(units)
         for unit in units:
             if not unit.target:
                 continue
-            result = linter._result(unit, digest, self._project_index(units))
+            result = linter._result(unit, digest, self.build_index)
             if unit.text is None:
                 out[unit.path] = (unit.path, None, with_display(result, unit.display, None, root))
                 continue
@@ -113,7 +115,7 @@ class _TreeFix:
             return None
         return lambda finding, before, after: decide(dataclasses.replace(finding, path=display), before, after)
 
-    def _project_index(self, units: Sequence[_Unit]) -> Any:
+    def _project_index(self, units: Sequence[_Unit]) -> Callable[[], ProjectIndex]:
         """The index of the tree as read (built on first use), as ``Linter._result`` asks it."""
 
         def build() -> ProjectIndex:
@@ -175,10 +177,12 @@ class _TreeFix:
         changed = [f for f in changed if id(f) in analysed]
         for f in changed:
             f.analysis = analysed[id(f)]
+        if extract and self.index is None:
+            self.build_index()  # every result came from the cache: the index was not needed yet
         moved = False
         for f in changed:
             analysis = analysed[id(f)]
-            if extract and self.index is not None:
+            if extract:
                 old = self.facts.get(f.unit.relative)
                 if analysis.facts != old:
                     moved = True
