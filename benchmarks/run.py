@@ -13,7 +13,9 @@ The cases (see README.md): the floor (``floor.py``: one LibCST parse of every fi
 ``app/``, in as many processes as hyperion-lint uses, interpreter start included; every row is
 also given as a ratio to it); hyperion-lint cold with the four rules the Fixit rule mirrors, cold
 with all default rules, warm (cache primed, nothing changed), one file changed (that file only,
-as pre-commit passes it, and the whole tree); Fixit with ``fixit_rules``; ruff's FAST rules.
+as pre-commit passes it, and the whole tree); ``check --fix --unsafe-fixes`` cold, each run on a
+fresh copy of the tree; ``baseline`` and ``baseline --update``, cold and warm (the baseline file
+kept outside the tree); Fixit with ``fixit_rules``; ruff's FAST rules.
 A warm or changed case is primed (an unmeasured run with its own cache folder) right before
 each measured run, so the cache matches the tree exactly and "one file changed" is exactly one
 file. Exit codes 0 and 1 (findings) are expected; anything else is reported. Stdlib only.
@@ -76,6 +78,7 @@ class Case:
     prime: list[str] | None = None  # run unmeasured before each measured run
     change: bool = False  # append a line to the tree's changed file before each run
     single_file: bool = False  # lints the changed file only (throughput is per that file)
+    scratch: Path | None = None  # run in a fresh copy of the tree made here (it writes files)
     walls: list[float] = field(default_factory=list)
     rss_kib: list[int] = field(default_factory=list)
     tree_kib: list[int] = field(default_factory=list)  # with --sum-rss
@@ -201,6 +204,7 @@ def make_cases(tree: Tree, tools: dict[str, str | None], features: set[str], job
                                   change=change, single_file=target != "app"))
         else:
             notes.append("hyperion-lint has no --cache-dir yet: warm and changed-file rows skipped.")
+        cases += fix_and_baseline_cases(tree, hl, jobs, features, cache_root)
         if "--jobs" not in features and jobs is not None:
             notes.append("hyperion-lint has no --jobs yet: --jobs ignored.")
     else:
@@ -220,6 +224,26 @@ def make_cases(tree: Tree, tools: dict[str, str | None], features: set[str], job
     return cases
 
 
+def fix_and_baseline_cases(tree: Tree, hl: str, jobs: int | None, features: set[str], cache_root: Path) -> list[Case]:
+    """``check --fix --unsafe-fixes`` cold (each run on a fresh copy of the tree), and
+    ``baseline`` / ``baseline --update`` cold and warm, to compare with ``check``. The
+    baseline file is kept outside the tree, so that no check case sees it."""
+    if "--cache-dir" not in features:
+        return []
+    more = ["--jobs", str(jobs)] if jobs is not None else []
+    cases = [Case("fix", "hyperion-lint --fix --unsafe-fixes, cold",
+                  [hl, "check", "--output-format", "concise", *more, "--no-cache", "--fix", "--unsafe-fixes", "app"],
+                  scratch=cache_root / "fix-tree")]
+    for key, title, update in (("base", "baseline", []), ("update", "baseline --update", ["--update"])):
+        base = [hl, "baseline", *more, "--baseline", str(cache_root / f"{key}.json")]
+        prime = [*base, "--cache-dir", str(cache_root / key), "app"] if update else None
+        cases.append(Case(f"{key}-cold", f"hyperion-lint {title}, cold", [*base, *update, "--no-cache", "app"], prime=prime))
+        cache = ["--cache-dir", str(cache_root / key)]
+        cases.append(Case(f"{key}-warm", f"hyperion-lint {title}, warm", [*base, *update, *cache, "app"],
+                          prime=[*base, *cache, "app"]))
+    return cases
+
+
 def bench_tree(tree: Tree, cases: list[Case], repeat: int, sample: bool = False) -> None:
     """Run every case ``repeat`` times, round-robin, rotating the order each round."""
     for round_ in range(repeat):
@@ -235,7 +259,12 @@ def bench_tree(tree: Tree, cases: list[Case], repeat: int, sample: bool = False)
             if case.change:
                 with open(tree.root / tree.changed, "a", encoding="utf-8") as f:
                     f.write(f"# benchmark change, round {round_}\n")
-            wall, rss, code, tail, tree_rss = run_once(case.argv, tree.root, case.env, sample)
+            where = tree.root
+            if case.scratch is not None:
+                shutil.rmtree(case.scratch, ignore_errors=True)
+                shutil.copytree(tree.root, case.scratch, ignore=shutil.ignore_patterns(".hyperion_lint_cache"))
+                where = case.scratch
+            wall, rss, code, tail, tree_rss = run_once(case.argv, where, case.env, sample)
             if code not in ((0,) if case.key == "floor" else (0, 1)):  # the floor finds nothing
                 case.error = f"exited {code}: {tail.strip()[-300:]}"
                 continue
@@ -313,6 +342,14 @@ def targets(results: list[tuple[Tree, list[Case]]]) -> list[str]:
                        f"(target < {'0.6' if big else '0.3'} s{' at 20x' if big else ''})")
         if whole:
             out.append(f"{tree.label}: one changed file, whole tree: {whole:.3f} s")
+        check, fix = med(cases, "cold"), med(cases, "fix")
+        if check and fix:
+            out.append(f"{tree.label}: --fix --unsafe-fixes / cold check: {fix / check:.2f}x (target <= 1.5x)")
+        for key, title in (("base", "baseline"), ("update", "baseline --update")):
+            for state, against in (("cold", check), ("warm", warm)):
+                mine = med(cases, f"{key}-{state}")
+                if mine and against:
+                    out.append(f"{tree.label}: {title} / check, {state}: {mine / against:.2f}x (target <= 1.0x)")
         cold = next((c for c in cases if c.key == "cold" and c.rss_kib), None)
         if cold:
             summed = (f", all processes {max(cold.tree_kib) / 1024:.0f} MB (RSS; PSS, shared pages counted once: "
@@ -336,7 +373,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="runs of each case (default 5)")
     parser.add_argument("--jobs", type=int, help="passed to hyperion-lint check --jobs")
     parser.add_argument("--markdown", action="store_true", help="print markdown tables (for RESULTS.md)")
-    parser.add_argument("--cases", help="only these cases: floor,cold4,cold,warm,file,tree,fixit,ruff")
+    parser.add_argument("--cases", help="only these cases: floor,cold4,cold,warm,file,tree,fix,base-cold,base-warm,"
+                        "update-cold,update-warm,fixit,ruff")
     parser.add_argument("--fixit", help="the fixit command (default: beside this Python, else PATH)")
     parser.add_argument("--ruff", help="the ruff command (default: beside this Python, else PATH)")
     parser.add_argument("--hyperion-lint", dest="hyperion_lint", help="the hyperion-lint command")

@@ -121,14 +121,15 @@ def test_a_file_deleted_during_the_run(project, monkeypatch, select: str) -> Non
 
 def test_a_file_deleted_before_its_fix_is_written(project, monkeypatch) -> None:
     root = project({ENDPOINTS: ROUTE})
-    real = runner.Linter.fix_text
+    real = runner.Linter.fix_paths
 
-    def fix_then_delete(self, path, source, **options):
-        outcome = real(self, path, source, **options)
-        path.unlink()
-        return outcome
+    def fix_then_delete(self, paths, **options):
+        entries = real(self, paths, **options)
+        for path, _, _ in entries:
+            path.unlink()
+        return entries
 
-    monkeypatch.setattr(runner.Linter, "fix_text", fix_then_delete)
+    monkeypatch.setattr(runner.Linter, "fix_paths", fix_then_delete)
     result = CliRunner().invoke(main, ["check", "--select", "HYP012", "--fix"])
     assert result.exit_code == 2
     assert result.output == (

@@ -49,12 +49,14 @@ def applicable(finding: Finding, unsafe: bool) -> bool:
     return fix is not None and (unsafe or fix.applicability is Applicability.SAFE)
 
 
-def laid_out(source: str, fix: Fix, line_length: int | None) -> Fix:
+def laid_out(source: str, fix: Fix, line_length: int | None, lines: list[str] | None = None) -> Fix:
     """``fix`` with the calls it writes split the way the formatter would when they would
-    pass ``line_length`` (see layout.py); as it is without a line length."""
+    pass ``line_length`` (see layout.py); as it is without a line length. ``lines`` are
+    those of ``source``, when the caller has them already."""
     if line_length is None:
         return fix
-    lines = source_lines(source, keepends=True)
+    if lines is None:
+        lines = source_lines(source, keepends=True)
     return Fix(fix.title, fix.applicability, tuple(fit(lines, e, line_length) for e in fix.edits))
 
 
@@ -74,46 +76,129 @@ def fix_source(
     ``line_length``, a call a fix makes too long is split one argument a line. With
     ``decide``, the safe fixes are applied and each unsafe one is applied only if
     ``decide`` accepts it (asked once per fix, one at a time, the safe ones first)."""
-    result = lint(source)
-    outcome = FixOutcome(source, result)
-    rejected: set[tuple[str, Fix]] = set()
-    declined: set[tuple[str, str, tuple[str, ...]]] = set()
-    for _ in range(MAX_ROUNDS):
-        candidates = _one_per_place(
+    fixing = Fixing(source, lint(source), unsafe=unsafe, line_length=line_length, decide=decide)
+    while (text := fixing.step()) is not None:
+        fixing.judged(lint(text))
+    return fixing.outcome
+
+
+class Fixing:
+    """One file being fixed, a round at a time: :meth:`step` applies a round of fixes to
+    the findings of the current text, and whoever lints it (:func:`fix_source`, or the
+    runner for a whole tree) gives the findings of the new text to :meth:`judged`.
+
+    A file can be stepped again after a round that changed nothing, once its findings
+    changed (the runner does so when another file's fix changed the project index)."""
+
+    def __init__(
+        self,
+        source: str,
+        result: FileResult,
+        *,
+        unsafe: bool = False,
+        line_length: int | None = None,
+        decide: Decide | None = None,
+    ) -> None:
+        self.outcome = FixOutcome(source, result)
+        self.unsafe = unsafe
+        self.line_length = line_length
+        self.decide = decide
+        self.rounds = 0  # rounds that changed the text
+        self.rejected: set[tuple[str, Fix]] = set()
+        self.declined: set[tuple[str, str, tuple[str, ...]]] = set()
+        # The text before the last step and what it applied, while nobody has checked that
+        # the text it gave parses (see ``step(checked=False)``).
+        self._unchecked: tuple[str, int] | None = None
+
+    @property
+    def source(self) -> str:
+        return self.outcome.source
+
+    def judged(self, result: FileResult) -> None:
+        """The findings of the text the last :meth:`step` returned."""
+        self.outcome.result = result
+
+    def step(self, *, checked: bool = True) -> str | None:
+        """Apply one round of fixes: the new text, or None when nothing more applies.
+
+        With ``checked=False``, the text the fixes give together is not parsed here: the
+        caller, which analyses it anyway, says with :meth:`broken` when it does not parse,
+        and gets the text the fixes that keep it parsing give instead."""
+        self._unchecked = None
+        if self.rounds >= MAX_ROUNDS:
+            return None
+        text = self._round(self.outcome.source, self.outcome.result, checked)
+        if text is None:
+            return None
+        self.rounds += 1
+        self.outcome.source = text
+        return text
+
+    @property
+    def unchecked(self) -> bool:
+        """The text of the last step has not been checked to parse."""
+        return self._unchecked is not None
+
+    def broken(self) -> str | None:
+        """The text the last ``step(checked=False)`` gave does not parse: apply its fixes
+        one by one instead, as ``step()`` would have; the text then, or None."""
+        assert self._unchecked is not None
+        source, count = self._unchecked
+        self._unchecked = None
+        del self.outcome.applied[len(self.outcome.applied) - count :]
+        self.outcome.source = source
+        self.rounds -= 1
+        candidates = self._candidates(source, self.outcome.result)
+        if self.decide is not None:
+            candidates = [f for f in candidates if not _unsafe(f)]
+        text, applied = _one_by_one(source, candidates, self.outcome, self.rejected, self.line_length)
+        if not applied:
+            return None
+        self.outcome.applied.extend(applied)
+        self.rounds += 1
+        self.outcome.source = text
+        return text
+
+    def _candidates(self, source: str, result: FileResult) -> list[Finding]:
+        unsafe, decide, rejected, declined = self.unsafe, self.decide, self.rejected, self.declined
+        return _one_per_place(
             [
                 f
                 for f in result.findings
                 if applicable(f, unsafe or decide is not None)
                 and (f.code, f.fix) not in rejected
-                and _identity(source, f) not in declined
+                and (not declined or _identity(source, f) not in declined)
             ]
         )
+
+    def _round(self, source: str, result: FileResult, checked: bool = True) -> str | None:
+        decide, line_length, outcome = self.decide, self.line_length, self.outcome
+        rejected, declined = self.rejected, self.declined
+        candidates = self._candidates(source, result)
         if not candidates:
-            break
+            return None
         if decide is not None and all(_unsafe(f) for f in candidates):
-            text = _ask(source, candidates, decide, declined, outcome, rejected, line_length)
-            if text is None:
-                break
-            source = text
-            result = lint(source)
-            continue
+            return _ask(source, candidates, decide, declined, outcome, rejected, line_length)
         if decide is not None:
             candidates = [f for f in candidates if not _unsafe(f)]
-        text, indices = apply_fixes(source, [laid_out(source, f.fix, line_length) for f in candidates if f.fix is not None])
+        lines = source_lines(source, keepends=True) if line_length is not None else None
+        text, indices = apply_fixes(
+            source, [laid_out(source, f.fix, line_length, lines) for f in candidates if f.fix is not None]
+        )
         if not indices or text == source:
-            break
+            return None
+        if not checked:
+            self._unchecked = (source, len(indices))
+            outcome.applied.extend(candidates[i] for i in indices)
+            return text
         if parses(text):
             applied = [candidates[i] for i in indices]
         else:
             text, applied = _one_by_one(source, candidates, outcome, rejected, line_length)
             if not applied:
-                break
+                return None
         outcome.applied.extend(applied)
-        source = text
-        result = lint(source)
-    outcome.source = source
-    outcome.result = result
-    return outcome
+        return text
 
 
 def _unsafe(finding: Finding) -> bool:

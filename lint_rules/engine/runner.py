@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from lint_rules.engine import manifest, records
 from lint_rules.engine.cache import Cache, Entry, _digest
-from lint_rules.engine.collector import collect_young, paused_collector
+from lint_rules.engine.collector import paused_collector
 from lint_rules.engine.catalog import RuleInfo, catalog
 from lint_rules.engine.config import Config
 from lint_rules.engine.discovery import collect_files
@@ -447,23 +447,12 @@ class Linter:
         self, paths: Sequence[Path], *, unsafe: bool, decide: Decide | None = None
     ) -> list[tuple[Path, str | None, FixOutcome | FileResult]]:
         """For each file: its original text (None when unreadable) and the fix outcome,
-        or the plain result of a file that cannot be read. Nothing is written here."""
-        out: list[tuple[Path, str | None, FixOutcome | FileResult]] = []
-        targets = self.collect(paths)
-        with paused_collector():
-            self._fix_all(targets, out, unsafe, decide)
-        return out
+        or the plain result of a file that cannot be read. Nothing is written here.
+        The tree is fixed round after round, each linting again only what the last one
+        changed (see tree_fix.py)."""
+        from lint_rules.engine.tree_fix import fix_tree
 
-    def _fix_all(self, targets: list[Path], out: list[Any], unsafe: bool, decide: Decide | None) -> None:
-        for done, path in enumerate(targets):
-            if self.progress is not None:
-                self.progress("Fixing", done, len(targets))
-            source = read_source(path, display_path(path))
-            if isinstance(source, Finding):
-                out.append((path, None, FileResult(display_path(path), [source])))
-                continue
-            out.append((path, source, self.fix_text(path, source, unsafe=unsafe, decide=decide)))
-            collect_young()
+        return fix_tree(self, self.collect(paths), unsafe, decide)
 
     def index(self, root: Path) -> ProjectIndex:
         """The facts of every file of the project at ``root`` as saved on disk (built once
