@@ -8,10 +8,13 @@ checked code is imported or run), then hyperion-lint runs there as a subprocess,
 default and the opt-in rules: ``check --output-format json`` (findings per rule) and
 ``project --output-format json`` (what it read from the tree). With ``--fix``, a second copy
 is fixed with ``check --fix --unsafe-fixes``; the script checks that every changed file still
-parses (Python's own ``ast``, on the 3.12+ syntax Hyperion uses, when this Python can), that
-a second run changes nothing, and counts the ``.commit()`` calls before and after (where
-``get_db`` does not commit they must stay). The report is a markdown table per era of facts.
-Stdlib only; uses the ``hyperion-lint`` beside this Python (or ``--hyperion-lint CMD``).
+parses (with LibCST, as hyperion-lint does, which reads the 3.12+ syntax Hyperion uses on any
+Python; else Python's own ``ast``, and a file this Python cannot parse is listed as unchecked),
+that a second run changes nothing, and counts the ``.commit()`` calls before and after and lists
+the lines with a ``commit(`` that the fix removed or added (where ``get_db`` does not commit
+there must be none). The report is a markdown table per era of facts.
+Stdlib only (LibCST when this Python has it, as the venv of hyperion-lint does); uses the
+``hyperion-lint`` beside this Python (or ``--hyperion-lint CMD``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import ast
 import collections
+import difflib
 import json
 import os
 import shutil
@@ -74,11 +78,32 @@ def snapshot(root: Path) -> dict[str, str]:
 
 
 def parses(text: str) -> bool | None:
+    """True or False; None when nothing here can tell (no LibCST and syntax newer than this
+    Python's ``ast``)."""
+    try:
+        import libcst
+    except ImportError:
+        libcst = None
+    if libcst is not None:
+        try:
+            libcst.parse_module(text)
+        except Exception:  # ParserSyntaxError, and the errors of its native parser
+            return False
+        return True
     try:
         ast.parse(text)
     except SyntaxError:
         return None if sys.version_info < (3, 14) else False  # newer syntax than this Python's
     return True
+
+
+def commit_lines(before: str, after: str) -> list[str]:
+    """The lines with a ``commit(`` that the fix removed (``-``) or added (``+``): the two files'
+    sequences of such lines compared, so that a fix nearby does not shift them (a diff of the
+    whole files may pair one ``await db.commit()`` with another and show it moved)."""
+    old, new = ([line for line in text.splitlines() if "commit(" in line] for text in (before, after))
+    diff = difflib.unified_diff(old, new, lineterm="", n=0)
+    return [line for line in diff if line[:1] in "-+" and line[:3] not in ("---", "+++")]
 
 
 def one(lint: list[str], repo: Path, revision: str, work: Path, fix: bool) -> dict:
@@ -106,9 +131,11 @@ def one(lint: list[str], repo: Path, revision: str, work: Path, fix: bool) -> di
             "exit": [first.returncode, second.returncode],
             "changed_files": len(changed),
             "unparsable": [path for path in changed if parses(after[path]) is False],
+            "unchecked": [path for path in changed if parses(after[path]) is None],
             "second_run_changed": [path for path in again if again[path] != after[path]],
             "commits_before": sum(text.count(".commit()") for text in before.values()),
             "commits_after": sum(text.count(".commit()") for text in after.values()),
+            "commit_lines_changed": [f"{path}: {line}" for path in changed for line in commit_lines(before.get(path, ""), after[path])],
         }
     shutil.rmtree(work, ignore_errors=True)
     return entry
@@ -153,9 +180,13 @@ def markdown(entries: list[dict], dates: dict[str, str]) -> str:
     problems = [
         f"- {e['revision']}: exit {e['exit']}; {e['stderr'][:300]}" for e in entries if e["exit"] != 0 or e["stderr"]
     ] + [
-        f"- {e['revision']}: after --fix, unparsable {e['fix']['unparsable']}, changed by a second run {e['fix']['second_run_changed']}"
+        f"- {e['revision']}: after --fix, unparsable {e['fix']['unparsable']}, not checked (syntax newer than this Python's, no LibCST) {e['fix']['unchecked']}, changed by a second run {e['fix']['second_run_changed']}"
         for e in entries
-        if "fix" in e and (e["fix"]["unparsable"] or e["fix"]["second_run_changed"])
+        if "fix" in e and (e["fix"]["unparsable"] or e["fix"]["unchecked"] or e["fix"]["second_run_changed"])
+    ] + [
+        f"- {e['revision']}: `get_db` does not commit, yet the fix changed {e['fix']['commit_lines_changed']}"
+        for e in entries
+        if "fix" in e and e["fix"]["commit_lines_changed"] and str(e["facts"].get("get_db.commits", [None])[0]) == "no"
     ]
     lines += ["## Problems", "", *(problems or ["- none"]), ""]
     return "\n".join(lines)

@@ -13,6 +13,12 @@ def module_prefix(facts: FileFacts) -> str:
     return name.replace("_", " ").title().replace(" ", "")
 
 
+def named_after(name: str, prefix: str) -> bool:
+    """``name`` is the module's name or starts with it as a whole CamelCase word:
+    ``Loan`` and ``LoanItem`` are named after ``Loan``, ``Loaner`` is not."""
+    return bool(prefix) and name.startswith(prefix) and (len(name) == len(prefix) or not name[len(prefix)].islower())
+
+
 def is_model(cls: ClassFact) -> bool:
     """A mapped class: it has a table, or subclasses ``Base`` (directly, by any path)."""
     return cls.tablename is not None or any(b.rsplit(".", 1)[-1] == "Base" for b in cls.bases)
@@ -101,6 +107,25 @@ class ModelNameDuplicate(Rule):
                 """,
             },
         ),
+        # 2024's flat layout (app/models/models_<module>.py), each model prefixed with its
+        # file's module; a schema of the same name does not count.
+        Valid(
+            """
+            class AmapCash(Base):
+                __tablename__ = "amap_cash"
+            """,
+            path="app/models/models_amap.py",
+            files={
+                "app/models/models_bar.py": """
+                    class BarCash(Base):
+                        __tablename__ = "bar_cash"
+                """,
+                "app/schemas/schemas_amap.py": """
+                    class AmapCash(BaseModel):
+                        balance: int
+                """,
+            },
+        ),
     ]
     INVALID = [
         Invalid(
@@ -180,6 +205,63 @@ class ModelNameDuplicate(Rule):
             },
             message="Model `Voucher` is also defined in app/models/models_bar.py:1; SQLAlchemy looks models up by class name, so give each a unique name (e.g. `ShopVoucher`)",
         ),
+        # The same in 2024's flat layout: `Cash` in app/models/models_amap.py is `AmapCash`
+        # (the file's suffix), not `ModuleCash`.
+        Invalid(
+            """
+            class Cash(Base):
+                __tablename__ = "amap_cash"
+            """,
+            line=1,
+            column=1,
+            path="app/models/models_amap.py",
+            files={
+                "app/models/models_bar.py": """
+                    class Cash(Base):
+                        __tablename__ = "bar_cash"
+                """,
+            },
+            message="Model `Cash` is also defined in app/models/models_bar.py:1; SQLAlchemy looks models up by class name, so give each a unique name (e.g. `AmapCash`)",
+        ),
+        # Named after its module, clashing with two others: both others are renamed.
+        Invalid(
+            """
+            class Ticket(Base):
+                __tablename__ = "ticket"
+            """,
+            line=1,
+            column=1,
+            path="app/core/ticket/models_ticket.py",
+            files={
+                "app/modules/raffle/models_raffle.py": """
+                    class Ticket(Base):
+                        __tablename__ = "raffle_ticket"
+                """,
+                "app/modules/cdr/models_cdr.py": """
+                    class Ticket(Base):
+                        __tablename__ = "cdr_ticket"
+                """,
+            },
+            message="Model `Ticket` is also defined in app/modules/cdr/models_cdr.py:1, app/modules/raffle/models_raffle.py:1; SQLAlchemy looks models up by class name, so give each a unique name (e.g. keep this one, named after its module, and rename the others `CdrTicket`, `RaffleTicket`)",
+        ),
+        # `Loaner` only starts with the letters of `loan`: it is not named after its module,
+        # so it takes the prefix like any other (as HYP052 does not count `loaner` as `loan_`).
+        Invalid(
+            """
+            class Loaner(Base):
+                __tablename__ = "loan_loaner"
+            """,
+            line=1,
+            column=1,
+            path="app/modules/loan/models_loan.py",
+            files={
+                "app/modules/bookclub/models_bookclub.py": """
+                    class Loaner(Base):
+                        __tablename__ = "bookclub_loaner"
+                """,
+            },
+            message="Model `Loaner` is also defined in app/modules/bookclub/models_bookclub.py:1; SQLAlchemy looks models up by class name, so give each a unique name (e.g. `LoanLoaner`)",
+        ),
     ]
 
     def check(self, facts: FileFacts, project: ProjectIndex) -> None:
@@ -199,12 +281,12 @@ class ModelNameDuplicate(Rule):
             ]
             prefix = module_prefix(facts) or "Module"
             suggestion = f"`{prefix}{cls.name}`"
-            if cls.name.startswith(prefix):
+            if named_after(cls.name, prefix):
                 # Already named after its module (`Checkout` in `checkout`): the others change.
                 renamed = [
                     f"`{module_prefix(o)}{cls.name}`"
                     for o, _ in others
-                    if module_prefix(o) and not cls.name.startswith(module_prefix(o))
+                    if module_prefix(o) and not named_after(cls.name, module_prefix(o))
                 ]
                 if renamed:
                     other = "the other" if len(renamed) == 1 else "the others"
