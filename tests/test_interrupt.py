@@ -100,7 +100,7 @@ def test_interrupting_a_fix_leaves_every_file_whole(tree: Path, tmp_path_factory
     assert _check(reference, "--fix", "--select", "HYP010,HYP012").returncode == 0
     fixed = {tree / p.relative_to(reference): t for p, t in _sources(reference).items()}
 
-    run = _interrupt(tree, "--fix", "--select", "HYP010,HYP012", after=2.0)
+    run = _interrupt(tree, "--fix", "--select", "HYP010,HYP012", after=0.3)
     _assert_interrupted(run)
     after = _sources(tree)
     assert set(after) == set(before)
@@ -113,7 +113,7 @@ def test_interrupting_a_fix_leaves_every_file_whole(tree: Path, tmp_path_factory
 
 
 def test_interrupting_parallel_workers_leaves_the_cache_sound(tree: Path) -> None:
-    run = _interrupt(tree, "--jobs", "2", after=1.0)
+    run = _interrupt(tree, "--jobs", "2", after=0.2)
     _assert_interrupted(run)
     _no_temporary_files(tree)
     assert _check(tree).stdout == _check(tree, "--no-cache").stdout
