@@ -12,15 +12,13 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import libcst as cst
 
 from lint_rules.knowledge.matchers.memo import by_node
-from lint_rules.knowledge.matchers.syntax import dotted_name, keyword_arg, positional_args, string_value
+from lint_rules.knowledge.matchers.syntax import child_nodes, dotted_name, keyword_arg, positional_args, string_value
 
 SESSION_METHODS = frozenset({"commit", "rollback", "close"})
 
@@ -134,7 +132,6 @@ def session_calls(function: cst.FunctionDef) -> frozenset[str] | None:
     return frozenset(calls.methods) if calls.yields else None
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
 # Nodes that hold no call and no yield: whitespace, comments, punctuation and operators.
 _NO_CALL = (
     cst.BaseParenthesizableWhitespace,
@@ -176,17 +173,7 @@ def _visit_calls(node: cst.CSTNode, calls: _Calls) -> None:
             calls.visit_Yield(current)
         elif isinstance(current, cst.Lambda):
             continue
-        kind = type(current)
-        names = _FIELDS.get(kind)
-        if names is None:
-            names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
-        for name in names:
-            value = getattr(current, name)
-            if isinstance(value, cst.CSTNode):
-                if not _skipped(type(value)):
-                    stack.append(value)
-            elif isinstance(value, (tuple, list)):
-                stack.extend(v for v in value if isinstance(v, cst.CSTNode) and not _skipped(type(v)))
+        stack.extend(child for child in child_nodes(current) if not _skipped(type(child)))
 
 
 def _skipped(kind: type) -> bool:
