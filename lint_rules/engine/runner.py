@@ -222,14 +222,18 @@ class Linter:
 
     def lint_paths(self, paths: Sequence[Path]) -> list[FileResult]:
         targets = self.collect(paths)
-        by_root: dict[Path, list[Path]] = {}
-        for target in targets:
-            by_root.setdefault(self.project_root(target), []).append(target)
         results: dict[Path, FileResult] = {}
         with paused_collector():
-            for root, files in by_root.items():
+            for root, files in self.by_root(targets).items():
                 results.update(self._lint_group(root, files))
         return [results[t] for t in targets]
+
+    def by_root(self, targets: Sequence[Path]) -> dict[Path, list[Path]]:
+        """The targets grouped by their project root, each group in the targets' order."""
+        groups: dict[Path, list[Path]] = {}
+        for target in targets:
+            groups.setdefault(self.project_root(target), []).append(target)
+        return groups
 
     def _project_files(self, root: Path) -> list[Path]:
         app = root / "app"

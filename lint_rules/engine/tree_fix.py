@@ -50,12 +50,9 @@ class _File:
 def fix_tree(linter: Linter, targets: Sequence[Path], unsafe: bool, decide: Decide | None) -> list[Entry]:
     """For each target: its original text (None when unreadable) and its fix outcome, or
     the plain result of a file that cannot be read. Nothing is written here."""
-    by_root: dict[Path, list[Path]] = {}
-    for target in targets:
-        by_root.setdefault(linter.project_root(target), []).append(target)
     out: dict[Path, Entry] = {}
     with paused_collector():
-        for root, files in by_root.items():
+        for root, files in linter.by_root(targets).items():
             out.update(_TreeFix(linter, root, files, unsafe, decide).run())
     return [out[t] for t in targets]
 
