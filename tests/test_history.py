@@ -94,9 +94,11 @@ def test_the_project_command_shows_what_was_read_and_where(legacy: Path) -> None
     assert facts["loader.app/modules/*/endpoints_*.py"] == ("`module`", "app/modules/module_list.py:13")
     assert "loader.app/core/*/endpoints_*.py" not in facts
     assert facts["included.app/core/users/endpoints_users.py:router"] == ("app/core/users/endpoints_users.py: `router`", "app/api.py:12")
-    assert facts["user_dependency.is_user_a_member_of()"] == ("models_core.CoreUser", "app/dependencies.py:1")
+    # The line of the definition: the function the factory returns, for a factory.
+    assert facts["user_dependency.is_user_a_member_of()"] == ("models_core.CoreUser", "app/dependencies.py:48")
+    assert facts["user_dependency.is_user"] == ("models_core.CoreUser", "app/dependencies.py:27")
     assert facts["primary_key"][0] == "nowhere (the models predate it)"
-    assert facts["helpers"] == ("is_user_a_member_of, is_user", "app/dependencies.py:1")
+    assert facts["helpers"] == ("is_user_a_member_of, is_user", "app/dependencies.py:43")
 
 
 def test_the_sample_reads_as_today_and_says_where_it_assumes(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -108,6 +110,8 @@ def test_the_sample_reads_as_today_and_says_where_it_assumes(monkeypatch: pytest
     assert facts["module.core_module"] == ("yes", None)
     assert facts["loader.app/core/*/endpoints_*.py"] == ("`core_module`", None)
     assert facts["orm_user"] == ("app.core.users.models_users.CoreUser (annotate `models_users.CoreUser`)", None)
+    assert facts["user_dependency.is_user()"] == ("models_users.CoreUser", "app/dependencies.py:53")
+    assert facts["helpers"][1] == "app/dependencies.py:78"
 
 
 @pytest.mark.parametrize(

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
+import libcst as cst
+
+from lint_rules.engine.files import read_source
+from lint_rules.engine.positions import NodeSpans
 from lint_rules.engine.runner import Linter
-from lint_rules.knowledge.project_model import Belief, describe, model_of
+from lint_rules.knowledge.beliefs import Belief, describe
+from lint_rules.knowledge.definitions import definition
+from lint_rules.knowledge.project_model import model_of
+from lint_rules.model import Location
 
 
 def project_root(linter: Linter, path: Path) -> Path:
@@ -18,4 +26,37 @@ def project_root(linter: Linter, path: Path) -> Path:
 def beliefs(linter: Linter, path: Path) -> tuple[Path, list[Belief]]:
     """The project's root and every fact the rules follow there, with where it was read."""
     root = project_root(linter, path)
-    return root, describe(model_of(linter.index(root)))
+    return root, _with_lines(root, describe(model_of(linter.index(root))))
+
+
+def _with_lines(root: Path, rows: list[Belief]) -> list[Belief]:
+    """The rows read from a whole file, pointed at the line that defines their name: the
+    few files they name are parsed again (a file that cannot be read or parsed now, or
+    no longer defines the name, keeps the whole file as the source)."""
+    modules: dict[str, tuple[cst.Module, str] | None] = {}
+    placed: list[Belief] = []
+    for row in rows:
+        where = row.location
+        if row.symbol is None or where is None:
+            placed.append(row)
+            continue
+        if where.path not in modules:
+            modules[where.path] = _parsed(root / where.path)
+        parsed = modules[where.path]
+        node = definition(parsed[0], row.symbol) if parsed is not None else None
+        if node is None or parsed is None:
+            placed.append(row)
+            continue
+        start, end = NodeSpans(parsed[0], [node], parsed[1]).range(node)
+        placed.append(dataclasses.replace(row, location=Location(where.path, start, end, where.note)))
+    return placed
+
+
+def _parsed(path: Path) -> tuple[cst.Module, str] | None:
+    source = read_source(path, str(path))
+    if not isinstance(source, str):
+        return None
+    try:
+        return cst.parse_module(source), source
+    except (cst.ParserSyntaxError, RecursionError, ValueError):
+        return None

@@ -59,6 +59,11 @@ class Fact(Generic[T]):
     value: T
     source: Location | None = None  # None: not in the tree, today's Hyperion assumed
     detail: str = ""  # how it was read, for ``hyperion-lint project``
+    # The module-level name whose definition in ``source``'s file the fact was read from
+    # (``is_user`` and ``is_user()``, ``PrimaryKey``), when ``source`` points at the whole
+    # file: the facts keep no position for it (positions cost a code generation pass and
+    # are kept only for what rules report), so ``hyperion-lint project`` finds its line.
+    symbol: str | None = None
 
     @property
     def known(self) -> bool:
@@ -209,7 +214,9 @@ class ProjectModel:
                     continue
                 annotation = _awaited(annotation)
                 if self.is_orm_user(facts, annotation):
-                    found.setdefault(key, Fact(annotation, Location(facts.path, _START, _START), f"`-> {annotation}`"))
+                    found.setdefault(
+                        key, Fact(annotation, Location(facts.path, _START, _START), f"`-> {annotation}`", key)
+                    )
         return found
 
     # -- the module API ----------------------------------------------------------------------
@@ -284,7 +291,9 @@ class ProjectModel:
         ``PrimaryKey`` has none; a tree without ``Base`` either, today's is assumed."""
         for facts in self.project:
             if "PrimaryKey" in facts.type_aliases:
-                return Fact(facts.dotted, Location(facts.path, _START, _START), "`PrimaryKey = Annotated[...]`")
+                return Fact(
+                    facts.dotted, Location(facts.path, _START, _START), "`PrimaryKey = Annotated[...]`", "PrimaryKey"
+                )
         for facts, cls in self.project.classes_named("Base"):
             if facts.kind != "models":
                 return Fact(None, cls.location, "`class Base` but no `PrimaryKey` in the tree")
@@ -352,19 +361,23 @@ class ProjectModel:
 
     @cached_property
     def helpers(self) -> Fact[frozenset[str]]:
-        """Which of the permission and group helpers (:data:`HELPERS`) the tree defines."""
-        defined: dict[str, Location | None] = {}
-        marker: Location | None = None
+        """Which of the permission and group helpers (:data:`HELPERS`) the tree defines,
+        read from the file that defines the first of them."""
+        defined: dict[str, str] = {}
+        marker: str | None = None
         for facts in self.project:
             names = set(facts.function_params)
             if marker is None and names & _DEPENDENCY_MARKERS:
-                marker = Location(facts.path, _START, _START)
+                marker = facts.path
             for helper in HELPERS:
                 if helper in names:
-                    defined.setdefault(helper, Location(facts.path, _START, _START))
+                    defined.setdefault(helper, facts.path)
         if marker is None and not defined:
             return Fact(frozenset(HELPERS), None, "no dependencies file in the tree")
-        return Fact(frozenset(defined), marker or next(iter(defined.values())), "module-level functions")
+        if defined:
+            first = next(h for h in HELPERS if h in defined)
+            return Fact(frozenset(defined), Location(defined[first], _START, _START), "module-level functions", first)
+        return Fact(frozenset(), Location(marker or "", _START, _START), "module-level functions")
 
     def has_helper(self, name: str) -> bool:
         return name in self.helpers.value
@@ -415,55 +428,4 @@ def model_of(project: ProjectIndex) -> ProjectModel:
     return project.derived(ProjectModel, ProjectModel)
 
 
-@dataclass(frozen=True)
-class Belief:
-    """One row of ``hyperion-lint project``: a fact, its value and where it was read."""
-
-    key: str  # stable, for machines: ``get_db.commits``, ``user_dependency.is_user()``
-    label: str
-    value: str
-    source: str | None  # ``app/dependencies.py:183``; None: today's Hyperion assumed
-    detail: str = ""
-
-
-def describe(model: ProjectModel) -> list[Belief]:
-    """Every fact the model holds, for the ``project`` command."""
-    rows: list[Belief] = []
-
-    def row(key: str, label: str, fact: Fact[object], value: str) -> None:
-        where = place(fact.source) if fact.source is not None else None
-        rows.append(Belief(key, label, value, where, fact.detail))
-
-    commits = model.session_commits()
-    row("get_db.commits", "`get_db` commits the request's transaction", commits, _yes(commits.value))
-    for name, session in sorted(model.sessions.items()):
-        calls = ", ".join(f"{c}()" for c in session.value) or "nothing"
-        row(f"session.{name}", f"session dependency `{name}` calls", session, calls)
-    user = model.orm_user
-    row("orm_user", "ORM user class", user, f"{user.value.qualified} (annotate `{user.value.annotation}`)")
-    for name, dependency in sorted(model.user_dependencies.items()):
-        row(f"user_dependency.{name}", f"`{name}` returns the ORM user", dependency, dependency.value)
-    row("module.core_module", "`CoreModule` exists", model.has_core_module, _yes(model.has_core_module.value))
-    row("module.factory", "`Factory` exists", model.has_factory, _yes(model.has_factory.value))
-    row("module.permissions", "`ModulePermissions` exists", model.has_module_permissions, _yes(model.has_module_permissions.value))
-    keywords = model.module_keywords
-    row("module.keywords", "`Module(...)` keywords", keywords, ", ".join(sorted(keywords.value)))
-    for loader in model.loaders:
-        pattern, attribute = loader.value
-        row(f"loader.{pattern}", f"modules loaded from {pattern}", loader, f"`{attribute}`")
-    for path, included in sorted(model.inclusions.items()):
-        for variable, where in included:
-            rows.append(Belief(f"included.{path}:{variable}", "router included by the app", f"{path}: `{variable}`", place(where)))
-    primary_key = model.primary_key
-    row("primary_key", "`PrimaryKey` type defined in", primary_key, primary_key.value or "nowhere (the models predate it)")
-    helpers = model.helpers
-    row("helpers", "permission and group helpers", helpers, ", ".join(h for h in HELPERS if h in helpers.value) or "none")
-    return rows
-
-
-def _yes(value: bool) -> str:
-    return "yes" if value else "no"
-
-
-__all__ = ["Belief", "Fact", "OrmUser", "ProjectModel", "describe", "model_of"]
-
+__all__ = ["Fact", "OrmUser", "ProjectModel", "model_of"]
