@@ -23,7 +23,7 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 from libcst._parser.detect_config import detect_config
 
-from lint_rules.engine.positions import SpanMemo, remember_statement
+from lint_rules.engine.positions import SpanMemo
 from lint_rules.engine.walker import WalkMemo
 from lint_rules.knowledge.matchers.memo import NodeMemo
 
@@ -198,9 +198,10 @@ class Reparser:
         if tail and (parsed.footer or not parsed.has_trailing_newline or type(new[-1]) is not type(body[after])):
             return None
         middle = new[1:-1] if tail else new[1:]
-        # Their lengths, from a pass that records where each of their nodes is: the
-        # positions of this lint's findings in them (see positions.SpanMemo).
-        lengths = [remember_statement(s, old, self.memo.spans) for s in middle]
+        # Their lengths, from a code generation pass (which checks, below, that the
+        # margins end where they did). Positions in them are recorded later, for the
+        # nodes the rules report only (positions.NodeSpans).
+        lengths = [_length(s, old) for s in middle]
         # Where the statements start now: the same up to the region, shifted after it.
         new_starts = [*starts[: before + 1], *accumulate(lengths, initial=starts[before + 1])]
         if tail:
@@ -247,7 +248,7 @@ class Reparser:
             return None
         if parsed.header:
             new[0] = new[0].with_changes(leading_lines=[*parsed.header, *new[0].leading_lines])
-        lengths = [remember_statement(s, old, self.memo.spans) for s in new]
+        lengths = [_length(s, old) for s in new]
         new_starts = [*starts[:first], *accumulate(lengths, initial=start)]
         if tail:
             if new_starts[-1] != starts[last + 1] + delta:
