@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from lint_rules.engine.files import read_source
-from lint_rules.engine.positions import NodeSpans
 from lint_rules.engine.runner import Linter
 from lint_rules.knowledge.beliefs import Belief, describe
-from lint_rules.knowledge.definitions import definition
 from lint_rules.knowledge.project_model import model_of
 from lint_rules.model import Location
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 
 def project_root(linter: Linter, path: Path) -> Path:
@@ -32,7 +32,11 @@ def beliefs(linter: Linter, path: Path) -> tuple[Path, list[Belief]]:
 def _with_lines(root: Path, rows: list[Belief]) -> list[Belief]:
     """The rows read from a whole file, pointed at the line that defines their name: the
     few files they name are parsed again (a file that cannot be read or parsed now, or
-    no longer defines the name, keeps the whole file as the source)."""
+    no longer defines the name, keeps the whole file as the source). LibCST is loaded
+    here only: the command line imports this module for every command."""
+    from lint_rules.engine.positions import NodeSpans
+    from lint_rules.knowledge.definitions import definition
+
     modules: dict[str, tuple[cst.Module, str] | None] = {}
     placed: list[Belief] = []
     for row in rows:
@@ -53,6 +57,8 @@ def _with_lines(root: Path, rows: list[Belief]) -> list[Belief]:
 
 
 def _parsed(path: Path) -> tuple[cst.Module, str] | None:
+    import libcst as cst
+
     source = read_source(path, str(path))
     if not isinstance(source, str):
         return None
