@@ -73,3 +73,23 @@ def test_a_factory_that_returns_no_inner_function_points_at_its_def() -> None:
     module = cst.parse_module("def f():\n    return 1\n")
     node = definition(module, "f()")
     assert node is not None and node.value == "f"
+
+
+def test_a_factory_points_at_the_returned_function_its_annotation_was_read_from() -> None:
+    """Of the functions a factory returns, the facts read the first annotated one."""
+    source = (
+        "def is_user_in(group):\n"
+        "    def unchecked():\n"
+        "        ...\n"
+        "\n"
+        "    async def checked() -> CoreUser:\n"
+        "        ...\n"
+        "\n"
+        "    return unchecked\n"
+        "    return checked\n"
+    )
+    module = cst.parse_module(source)
+    node = definition(module, "is_user_in()")
+    assert node is not None
+    start, _ = NodeSpans(module, [node], source).range(node)
+    assert (node.value, start.line, start.column) == ("checked", 5, 15)

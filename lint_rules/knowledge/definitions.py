@@ -11,12 +11,14 @@ from __future__ import annotations
 import libcst as cst
 
 from lint_rules.knowledge.extract import returned_inner_functions
+from lint_rules.knowledge.matchers.project import return_annotation
 
 
 def definition(module: cst.Module, symbol: str) -> cst.Name | None:
     """The name node of the module-level definition of ``symbol``: ``def f``, ``class C``,
     ``X = ...``, ``X: T = ...``, ``type X = ...``; for ``f()``, the function the factory
-    ``f`` returns. The last one wins, as at run time. None when the module has none."""
+    ``f`` returns (the first with a return annotation, as the facts read it). The last
+    definition wins, as at run time. None when the module has none."""
     called = symbol.endswith("()")
     name = symbol[:-2] if called else symbol
     found: cst.Name | None = None
@@ -26,7 +28,8 @@ def definition(module: cst.Module, symbol: str) -> cst.Name | None:
                 found = statement.name
             elif isinstance(statement, cst.FunctionDef):
                 inner = returned_inner_functions(statement)
-                found = inner[0].name if inner else statement.name
+                annotated = [f for f in inner if return_annotation(f) is not None]
+                found = (annotated or inner or [statement])[0].name
         elif isinstance(statement, cst.SimpleStatementLine) and not called:
             for small in statement.body:
                 target = _bound_name(small)
