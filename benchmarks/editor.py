@@ -277,6 +277,8 @@ def main() -> None:
     parser.add_argument("--no-cli-cache", action="store_true", help="cold starts without the command line's cache")
     parser.add_argument("--in-process", action="store_true", help="only the keystrokes, in this process (no wire)")
     args = parser.parse_args()
+    # The server runs from its bytecode, as an installed one does (see run.py's main).
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     names = args.file or ["app/modules/cinema/endpoints_cinema.py", _biggest(args.tree)]
     load = os.getloadavg()
     print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {os.cpu_count()} CPUs")
