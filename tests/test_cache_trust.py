@@ -133,7 +133,7 @@ def test_entries_signed_with_another_key_are_ignored_and_rebuilt(attacked: tuple
     # Rebuilt under the honest key: a second run is served by the cache, same output.
     key = load_key(honest / "hyperion-lint" / "key")
     entries = [p for p in (project / CACHE / fingerprint()).iterdir() if not p.name.startswith(".")]
-    assert entries and all(Cache(project / CACHE, key)._read(p.name) is not None for p in entries)
+    assert entries and all(Cache(project / CACHE, key).read_blob(p.name) is not None for p in entries)
     assert run(project, honest, ".").stdout == cold.stdout
 
 
@@ -187,7 +187,7 @@ def test_runs_that_create_the_key_at_once_agree_on_it(tmp_path: Path) -> None:
     assert [p.name for p in (user_cache / "hyperion-lint").iterdir()] == ["key"]
     key = load_key(user_cache / "hyperion-lint" / "key")
     entries = [p for p in (project / CACHE / fingerprint()).iterdir() if not p.name.startswith(".")]
-    assert entries and all(Cache(project / CACHE, key)._read(p.name) is not None for p in entries)
+    assert entries and all(Cache(project / CACHE, key).read_blob(p.name) is not None for p in entries)
 
 
 def test_without_a_key_the_run_goes_on_without_the_cache(tmp_path: Path) -> None:

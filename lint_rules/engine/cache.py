@@ -53,7 +53,7 @@ _TAG = (
 Record = tuple[Any, ...]
 
 
-def _digest(*parts: bytes) -> str:
+def digest(*parts: bytes) -> str:
     h = hashlib.blake2b(digest_size=16)
     for part in parts:
         h.update(part)
@@ -126,10 +126,10 @@ class Cache:
 
     @staticmethod
     def key(relative: str, data: bytes) -> str:
-        return _digest(relative.encode("utf-8", "surrogateescape"), data)
+        return digest(relative.encode("utf-8", "surrogateescape"), data)
 
     def get(self, key: str) -> Entry:
-        data = self._read(key)
+        data = self.read_blob(key)
         if data is None:
             return Entry()
         return Entry.load(data) or Entry()
@@ -141,12 +141,12 @@ class Cache:
             data = entry.dump()
         except ValueError:  # a rule kept state marshal cannot write: not cached
             return
-        self._write(key, data)
+        self.write_blob(key, data)
 
     # -- the rules' catalogue ---------------------------------------------------------
 
     def catalog(self) -> tuple[Any, ...] | None:
-        data = self._read("catalog")
+        data = self.read_blob("catalog")
         if data is None:
             return None
         try:
@@ -158,7 +158,7 @@ class Cache:
         return None
 
     def put_catalog(self, data: tuple[Any, ...]) -> None:
-        self._write("catalog", marshal.dumps((FORMAT, data)))
+        self.write_blob("catalog", marshal.dumps((FORMAT, data)))
 
     # -- authentication -------------------------------------------------------------------
 
@@ -167,8 +167,9 @@ class Cache:
         # (or another version's folder) does not verify there.
         return hmac.digest(self._key, self._scope + name.encode() + b"\0" + payload, "sha256")
 
-    def _read(self, name: str) -> bytes | None:
-        """The payload of file ``name``, or None when it is missing or does not verify."""
+    def read_blob(self, name: str) -> bytes | None:
+        """The payload of file ``name`` (written by :meth:`write_blob`), or None when it is
+        missing or does not verify."""
         try:
             data = (self.folder / name).read_bytes()
         except OSError:
@@ -195,7 +196,10 @@ class Cache:
                     shutil.rmtree(other, ignore_errors=True)
         self._ready = True
 
-    def _write(self, name: str, data: bytes) -> None:
+    def write_blob(self, name: str, data: bytes) -> None:
+        """Write ``data`` as the file ``name`` of this version's folder, signed, whole or
+        not at all (an entry, the catalogue, a project's manifest); a failure is kept in
+        :attr:`problem` and the run goes on without the cache."""
         temporary = None
         try:
             self._prepare()

@@ -20,7 +20,7 @@ import marshal
 import os
 from typing import TYPE_CHECKING, Any
 
-from lint_rules.engine.cache import FORMAT, Cache, _digest
+from lint_rules.engine.cache import FORMAT, Cache, digest
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -32,7 +32,7 @@ Known = dict[str, tuple[int, int, int, str, tuple[Any, str]]]
 
 
 def _name(root: Path) -> str:
-    return "manifest-" + _digest(os.fspath(root).encode("utf-8", "surrogateescape"))
+    return "manifest-" + digest(os.fspath(root).encode("utf-8", "surrogateescape"))
 
 
 def stamp(path: Path) -> tuple[int, int, int] | None:
@@ -44,7 +44,7 @@ def stamp(path: Path) -> tuple[int, int, int] | None:
 
 
 def load(cache: Cache, root: Path) -> Known:
-    data = cache._read(_name(root))
+    data = cache.read_blob(_name(root))
     if data is None:
         return {}
     try:
@@ -94,4 +94,4 @@ def save(cache: Cache, root: Path, known: Known, files: list[tuple[str, tuple[in
         data = marshal.dumps((FORMAT, fresh))
     except ValueError:
         return
-    cache._write(_name(root), data)
+    cache.write_blob(_name(root), data)

@@ -13,7 +13,7 @@ import marshal
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from lint_rules.engine.cache import Record, _digest
+from lint_rules.engine.cache import Record, digest
 from lint_rules.engine.codec import (
     CodecError,
     decode_facts,
@@ -38,7 +38,7 @@ def pack_facts(facts: FileFacts | None) -> tuple[bytes | None, str]:
     if facts is None:
         return (None, "")
     encoded = encode(facts)
-    return (marshal.dumps(encoded), _digest(repr(encoded).encode()))
+    return (marshal.dumps(encoded), digest(repr(encoded).encode()))
 
 
 def unpack_facts(blob: bytes) -> FileFacts:

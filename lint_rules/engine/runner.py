@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lint_rules.engine import manifest, records
-from lint_rules.engine.cache import Cache, Entry, _digest
+from lint_rules.engine.cache import Cache, Entry, digest
 from lint_rules.engine.collector import paused_collector
 from lint_rules.engine.catalog import RuleInfo, catalog
 from lint_rules.engine.config import Config
@@ -162,8 +162,8 @@ class Linter:
         if chosen:  # suppression rules judge the files other rules lint
             chosen += [r for r in self.enabled if r.judges_suppressions and r.code not in ignored]
         codes = tuple((r.code, self.config.rule_options.get(r.code, {})) for r in chosen)
-        digest = _digest(repr(tuple((c, sorted(o.items())) for c, o in codes)).encode())
-        return codes, digest, any(r.needs_project for r in chosen)
+        settings = digest(repr(tuple((c, sorted(o.items())) for c, o in codes)).encode())
+        return codes, settings, any(r.needs_project for r in chosen)
 
     def codes_for(self, relative_path: str, root: Path | None = None) -> Codes:
         """The codes (with their options) of the enabled rules that apply to this path."""
@@ -472,6 +472,6 @@ class Linter:
 
 def _project_digest(units: Sequence[_Unit]) -> str:
     """What every file's project-wide findings depend on: the facts of the whole project."""
-    return _digest(
+    return digest(
         *(f"{u.relative}:{u.entry.facts[1]}".encode() for u in units if u.text is not None and u.entry.facts)
     )
