@@ -308,6 +308,27 @@ def _suppress(
     return result, suppressions
 
 
+def parse_checked(
+    path: str, source: str, parse: Callable[[str], cst.Module] = cst.parse_module
+) -> cst.Module | Finding:
+    """``source`` parsed, or the HYP999 finding that says why it cannot be: text LibCST's
+    parser could crash the whole process on is judged before it is given the text."""
+    if nesting_depth(source) > MAX_NESTING:
+        # CPython refuses more than 200 nested brackets, and LibCST's parser can crash the
+        # whole process on such input: let CPython's parser judge it first.
+        diagnosis = compiler_error(source)
+        if diagnosis is not None:
+            line, column, detail = diagnosis
+            return syntax_finding(path, source, line, column, detail)
+    if (complex_finding := too_complex(path, source)) is not None:  # LibCST can crash on those
+        return complex_finding
+    # SyntaxError is LibCST's CSTValidationError: a parsed node that fails validation.
+    try:
+        return parse(source)
+    except (cst.ParserSyntaxError, SyntaxError, RecursionError, MemoryError, ValueError) as error:
+        return parse_error(path, source, error)
+
+
 def analyze(
     path: str,
     source: str,
@@ -326,20 +347,9 @@ def analyze(
     """
     if not rules and not extract:
         return Analysis(path, source, rules)
-    if nesting_depth(source) > MAX_NESTING:
-        # CPython refuses more than 200 nested brackets, and LibCST's parser can crash the
-        # whole process on such input: let CPython's parser judge it first.
-        diagnosis = compiler_error(source)
-        if diagnosis is not None:
-            line, column, detail = diagnosis
-            return Analysis(path, source, rules, findings=[syntax_finding(path, source, line, column, detail)])
-    if (complex_finding := too_complex(path, source)) is not None:  # LibCST can crash on those
-        return Analysis(path, source, rules, findings=[complex_finding])
-    # SyntaxError is LibCST's CSTValidationError: a parsed node that fails validation.
-    try:
-        module = parse(source)
-    except (cst.ParserSyntaxError, SyntaxError, RecursionError, MemoryError, ValueError) as error:
-        return Analysis(path, source, rules, findings=[parse_error(path, source, error)])
+    module = parse_checked(path, source, parse)
+    if isinstance(module, Finding):
+        return Analysis(path, source, rules, findings=[module])
     try:
         return analyze_module(path, source, module, rules, extract=extract, memo=memo)
     except RecursionError:

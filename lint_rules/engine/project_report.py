@@ -10,7 +10,7 @@ from lint_rules.engine.files import read_source
 from lint_rules.engine.runner import Linter
 from lint_rules.knowledge.beliefs import Belief, describe
 from lint_rules.knowledge.project_model import model_of
-from lint_rules.model import Location
+from lint_rules.model import Finding, Location
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -41,28 +41,28 @@ def _with_lines(root: Path, rows: list[Belief]) -> list[Belief]:
     placed: list[Belief] = []
     for row in rows:
         where = row.location
-        if row.symbol is None or where is None:
-            placed.append(row)
-            continue
-        if where.path not in modules:
-            modules[where.path] = _parsed(root / where.path)
-        parsed = modules[where.path]
-        node = definition(parsed[0], row.symbol) if parsed is not None else None
-        if node is None or parsed is None:
-            placed.append(row)
-            continue
-        start, end = NodeSpans(parsed[0], [node], parsed[1]).range(node)
-        placed.append(dataclasses.replace(row, location=Location(where.path, start, end, where.note)))
+        if row.symbol is not None and where is not None:
+            if where.path not in modules:
+                modules[where.path] = _parsed(root / where.path, where.path)
+            parsed = modules[where.path]
+            node = definition(parsed[0], row.symbol) if parsed is not None else None
+            if parsed is not None and node is not None:
+                try:
+                    start, end = NodeSpans(parsed[0], [node], parsed[1]).range(node)
+                except RecursionError:  # code nested too deep to generate: the whole file
+                    pass
+                else:
+                    row = dataclasses.replace(row, location=Location(where.path, start, end, where.note))
+        placed.append(row)
     return placed
 
 
-def _parsed(path: Path) -> tuple[cst.Module, str] | None:
-    import libcst as cst
+def _parsed(path: Path, relative: str) -> tuple[cst.Module, str] | None:
+    """The file's tree and text, parsed as a check parses it (None when it cannot be)."""
+    from lint_rules.engine.linter import parse_checked
 
-    source = read_source(path, str(path))
+    source = read_source(path, relative)
     if not isinstance(source, str):
         return None
-    try:
-        return cst.parse_module(source), source
-    except (cst.ParserSyntaxError, RecursionError, ValueError):
-        return None
+    module = parse_checked(relative, source)
+    return (module, source) if not isinstance(module, Finding) else None
